@@ -1,0 +1,66 @@
+# murmur — nginx stitches four Go services into one microblog.
+# `make start` runs the product, `make test` runs every test. `make help` lists all targets.
+
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := bin
+RUN_DIR    := .murmur
+VENDOR     := fragments/internal/web/static/vendor
+SERVICES   := $(notdir $(wildcard fragments/*/cmd/*))
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list every target with one line each
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+.PHONY: deps
+deps: ## install missing system packages (nginx, redis-server, chromium) with apt where allowed
+	@scripts/install-deps.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci
+
+.PHONY: assets
+assets: node_modules/.package-lock.json ## copy htmx and Swagger UI from npm into the embedded static folder
+	@mkdir -p $(VENDOR)/swagger-ui
+	@cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/dist/ext/hx-ws.min.js $(VENDOR)/
+	@cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+
+.PHONY: build
+build: assets ## build every service and the murmur launcher into bin/
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/ ./fragments/*/cmd/* ./stack/cmd/murmur
+
+.PHONY: start
+start: deps build ## build, then start Redis, the services and nginx in the background
+	@$(BIN)/murmur start -dir $(RUN_DIR) -bin $(BIN)
+
+.PHONY: stop
+stop: ## stop everything `make start` started
+	@if [ -x $(BIN)/murmur ]; then $(BIN)/murmur stop -dir $(RUN_DIR); else echo "nothing to stop"; fi
+
+.PHONY: status
+status: ## show what is running
+	@$(BIN)/murmur status -dir $(RUN_DIR)
+
+.PHONY: logs
+logs: ## follow the logs of every part
+	@tail -F $(RUN_DIR)/logs/*.log
+
+.PHONY: test
+test: deps assets ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 30m ./...
+
+.PHONY: bench
+bench: assets ## run the Go benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: fmt
+fmt: ## format the Go code
+	gofmt -w $$(git ls-files '*.go')
+
+.PHONY: clean
+clean: stop ## remove builds and local run data
+	rm -rf $(BIN) $(RUN_DIR)

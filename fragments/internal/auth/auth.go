@@ -1,0 +1,173 @@
+// Package auth issues (profile only) and verifies (every service) the signed
+// session tokens of murmur, and tells handlers who is asking.
+package auth
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// CookieName is the name of the HttpOnly cookie that carries a browser's session token.
+const CookieName = "murmur_session"
+
+// issuer names murmur's profile service in every token it signs.
+const issuer = "murmur"
+
+// Viewer is the signed-in person a request speaks for.
+type Viewer struct {
+	ID     string
+	Handle string
+}
+
+// claims are the contents of a session token.
+type claims struct {
+	Handle string `json:"handle"`
+	jwt.RegisteredClaims
+}
+
+// Issuer signs session tokens. Only the profile service holds one.
+type Issuer struct {
+	key ed25519.PrivateKey
+	kid string
+	ttl time.Duration
+	now func() time.Time
+}
+
+// NewIssuer returns an Issuer signing with key; tokens last ttl.
+func NewIssuer(key ed25519.PrivateKey, ttl time.Duration) *Issuer {
+	return &Issuer{key: key, kid: KeyID(key.Public().(ed25519.PublicKey)), ttl: ttl, now: time.Now}
+}
+
+// PublicKey is the key that verifies this issuer's tokens.
+func (i *Issuer) PublicKey() ed25519.PublicKey { return i.key.Public().(ed25519.PublicKey) }
+
+// Issue signs a token for v that expires after the issuer's lifetime.
+func (i *Issuer) Issue(v Viewer) (string, time.Time, error) {
+	now := i.now()
+	exp := now.Add(i.ttl).Truncate(time.Second)
+	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims{
+		Handle: v.Handle,
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    issuer,
+			Subject:   v.ID,
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(exp),
+		},
+	})
+	t.Header["kid"] = i.kid
+	s, err := t.SignedString(i.key)
+	return s, exp, err
+}
+
+// ErrInvalidToken is returned for any token that does not verify.
+var ErrInvalidToken = errors.New("invalid or expired session")
+
+// Verifier checks session tokens against profile's public key(s).
+type Verifier struct {
+	key func(ctx context.Context, kid string) (ed25519.PublicKey, error)
+}
+
+// NewVerifier verifies tokens with one known public key.
+func NewVerifier(pub ed25519.PublicKey) *Verifier {
+	return &Verifier{key: func(context.Context, string) (ed25519.PublicKey, error) { return pub, nil }}
+}
+
+// NewJWKSVerifier verifies tokens with the keys published at jwksURL,
+// fetched on first use and again when a token names an unknown key.
+func NewJWKSVerifier(jwksURL string, client *http.Client) *Verifier {
+	if client == nil {
+		client = http.DefaultClient
+	}
+	j := &jwksKeys{url: jwksURL, client: client, minRefresh: 30 * time.Second}
+	return &Verifier{key: j.key}
+}
+
+// Verify checks a token's signature, algorithm, issuer and expiry and returns
+// whom it speaks for. Tokens signed with anything but EdDSA (including
+// "none") are refused before any key is looked at.
+func (v *Verifier) Verify(ctx context.Context, token string) (Viewer, error) {
+	var c claims
+	_, err := jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		return v.key(ctx, kid)
+	},
+		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+		jwt.WithIssuer(issuer),
+		jwt.WithExpirationRequired(),
+		jwt.WithLeeway(5*time.Second),
+	)
+	if err != nil {
+		return Viewer{}, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+	}
+	if c.Subject == "" {
+		return Viewer{}, ErrInvalidToken
+	}
+	return Viewer{ID: c.Subject, Handle: c.Handle}, nil
+}
+
+// TokenFrom returns the session token of a request: the Authorization
+// bearer token of an API client, else the browser's session cookie.
+func TokenFrom(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(tok)
+		}
+		return ""
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+type viewerKey struct{}
+
+// WithViewer returns a context that carries v.
+func WithViewer(ctx context.Context, v Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// ViewerFrom returns the signed-in viewer of a request context, if any.
+func ViewerFrom(ctx context.Context) (Viewer, bool) {
+	v, ok := ctx.Value(viewerKey{}).(Viewer)
+	return v, ok
+}
+
+// SetCookie stores a session token in the browser: HttpOnly so scripts
+// cannot read it, SameSite=Lax so other sites' forms do not send it.
+func SetCookie(w http.ResponseWriter, token string, expires time.Time, secure bool) {
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: token, Path: "/", Expires: expires,
+		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: secure,
+		SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// ClearCookie removes the session cookie from the browser.
+func ClearCookie(w http.ResponseWriter, secure bool) {
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// NewServiceVerifier is how a service other than profile verifies sessions:
+// with the public key in publicKeyFile when one is configured, else with the
+// keys profile publishes at profileURL/profile/.well-known/jwks.json.
+func NewServiceVerifier(publicKeyFile, profileURL string) (*Verifier, error) {
+	if publicKeyFile != "" {
+		pub, err := LoadPublicKey(publicKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		return NewVerifier(pub), nil
+	}
+	return NewJWKSVerifier(strings.TrimRight(profileURL, "/")+"/profile/.well-known/jwks.json", &http.Client{Timeout: 3 * time.Second}), nil
+}

@@ -1,0 +1,106 @@
+package auth
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// JWK is one public key in a JSON Web Key Set (RFC 7517, OKP keys of RFC 8037).
+type JWK struct {
+	KeyType   string `json:"kty"`
+	Curve     string `json:"crv"`
+	X         string `json:"x"`
+	KeyID     string `json:"kid"`
+	Algorithm string `json:"alg"`
+	Use       string `json:"use"`
+}
+
+// JWKS is a JSON Web Key Set.
+type JWKS struct {
+	Keys []JWK `json:"keys"`
+}
+
+// NewJWKS describes the given public keys as a key set.
+func NewJWKS(keys ...ed25519.PublicKey) JWKS {
+	set := JWKS{Keys: []JWK{}}
+	for _, k := range keys {
+		set.Keys = append(set.Keys, JWK{
+			KeyType: "OKP", Curve: "Ed25519", Algorithm: "EdDSA", Use: "sig",
+			X: base64.RawURLEncoding.EncodeToString(k), KeyID: KeyID(k),
+		})
+	}
+	return set
+}
+
+// jwksKeys fetches a key set over HTTP and keeps it, fetching again when
+// asked for a key it does not know (a rotation) but at most every minRefresh,
+// so a flood of tokens with made-up key ids cannot flood profile.
+type jwksKeys struct {
+	url        string
+	client     *http.Client
+	minRefresh time.Duration
+
+	mu      sync.Mutex
+	keys    map[string]ed25519.PublicKey
+	fetched time.Time
+}
+
+func (j *jwksKeys) key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if k, ok := j.keys[kid]; ok {
+		return k, nil
+	}
+	if time.Since(j.fetched) < j.minRefresh {
+		return nil, fmt.Errorf("unknown key id %q", kid)
+	}
+	if err := j.fetch(ctx); err != nil {
+		return nil, err
+	}
+	if k, ok := j.keys[kid]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("unknown key id %q", kid)
+}
+
+func (j *jwksKeys) fetch(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := j.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("fetch signing keys: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("fetch signing keys: %s", resp.Status)
+	}
+	var set JWKS
+	if err := json.NewDecoder(resp.Body).Decode(&set); err != nil {
+		return fmt.Errorf("decode signing keys: %w", err)
+	}
+	keys := map[string]ed25519.PublicKey{}
+	for _, k := range set.Keys {
+		if k.KeyType != "OKP" || k.Curve != "Ed25519" {
+			continue
+		}
+		raw, err := base64.RawURLEncoding.DecodeString(k.X)
+		if err != nil || len(raw) != ed25519.PublicKeySize {
+			continue
+		}
+		keys[k.KeyID] = ed25519.PublicKey(raw)
+	}
+	// Only a successful fetch starts the quiet period: while profile is
+	// still starting, every request may try again.
+	j.keys, j.fetched = keys, time.Now()
+	return nil
+}

@@ -1,0 +1,118 @@
+// Package config reads a service's settings from the environment, with
+// defaults that run the whole product on one machine.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// Service is the configuration every murmur service shares.
+type Service struct {
+	// Name is the service's name and URL prefix: profile, tweets, follow, timeline.
+	Name string
+	// Listen is the address the HTTP server binds.
+	Listen string
+	// DataDir is where the service keeps its SQLite file and keys.
+	DataDir string
+	// RedisURL locates the event bus.
+	RedisURL string
+	// ProfileURL, TweetsURL, FollowURL and TimelineURL are the base URLs the
+	// services use to reach each other directly (not through nginx).
+	ProfileURL, TweetsURL, FollowURL, TimelineURL string
+	// JWTPrivateKey is the PEM file profile signs sessions with; generated when missing.
+	JWTPrivateKey string
+	// JWTPublicKey is a PEM file the other services verify sessions with;
+	// when empty they fetch profile's JWKS.
+	JWTPublicKey string
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// SessionTTL is how long a sign-in lasts.
+	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure (set it behind HTTPS).
+	SecureCookies bool
+}
+
+// DefaultPorts are the ports of the services on a developer machine.
+var DefaultPorts = map[string]int{"profile": 4041, "tweets": 4042, "follow": 4043, "timeline": 4044}
+
+// Load reads the configuration of the named service from the environment.
+func Load(name string) (Service, error) {
+	c := Service{
+		Name:          name,
+		Listen:        String("MURMUR_LISTEN", fmt.Sprintf("127.0.0.1:%d", DefaultPorts[name])),
+		DataDir:       String("MURMUR_DATA_DIR", "data"),
+		RedisURL:      String("MURMUR_REDIS_URL", "redis://127.0.0.1:6379/0"),
+		ProfileURL:    String("MURMUR_PROFILE_URL", "http://127.0.0.1:4041"),
+		TweetsURL:     String("MURMUR_TWEETS_URL", "http://127.0.0.1:4042"),
+		FollowURL:     String("MURMUR_FOLLOW_URL", "http://127.0.0.1:4043"),
+		TimelineURL:   String("MURMUR_TIMELINE_URL", "http://127.0.0.1:4044"),
+		JWTPrivateKey: String("MURMUR_JWT_PRIVATE_KEY", ""),
+		JWTPublicKey:  String("MURMUR_JWT_PUBLIC_KEY", ""),
+		LogLevel:      String("MURMUR_LOG_LEVEL", "info"),
+	}
+	var err error
+	if c.SessionTTL, err = Duration("MURMUR_SESSION_TTL", 7*24*time.Hour); err != nil {
+		return c, err
+	}
+	if c.SecureCookies, err = Bool("MURMUR_SECURE_COOKIES", false); err != nil {
+		return c, err
+	}
+	if c.JWTPrivateKey == "" {
+		c.JWTPrivateKey = filepath.Join(c.DataDir, "jwt-ed25519.pem")
+	}
+	return c, nil
+}
+
+// DatabasePath is where the service's SQLite file lives.
+func (c Service) DatabasePath() string { return filepath.Join(c.DataDir, c.Name+".db") }
+
+// String returns the variable's value, or def when it is unset or empty.
+func String(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// Int returns the variable as an integer, or def when unset.
+func Int(key string, def int) (int, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return def, fmt.Errorf("%s=%q: not a whole number", key, v)
+	}
+	return n, nil
+}
+
+// Duration returns the variable as a Go duration ("90s", "24h"), or def when unset.
+func Duration(key string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return def, fmt.Errorf("%s=%q: not a positive duration like 30s or 24h", key, v)
+	}
+	return d, nil
+}
+
+// Bool returns the variable as a boolean, or def when unset.
+func Bool(key string, def bool) (bool, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def, fmt.Errorf("%s=%q: not true or false", key, v)
+	}
+	return b, nil
+}

@@ -1,0 +1,84 @@
+// Package fault gives domain errors a kind (invalid, not found, forbidden,
+// conflict...) that the web layer maps once to an HTTP status.
+package fault
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Kind classifies what went wrong in the words of the product.
+type Kind int
+
+// The kinds of failure a service reports to its callers.
+const (
+	Internal Kind = iota
+	Invalid
+	NotFound
+	Forbidden
+	Conflict
+	Unauthorized
+	TooLarge
+	Unsupported
+	TooMany
+)
+
+// Error is a failure with a kind and a message safe to show a person.
+type Error struct {
+	Kind    Kind
+	Message string
+}
+
+// Error returns the message.
+func (e *Error) Error() string { return e.Message }
+
+// New builds an error of the given kind with a formatted message.
+func New(kind Kind, format string, args ...any) error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// KindOf reports the kind of err, Internal when it carries none.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return Internal
+}
+
+// Is reports whether err is of the given kind.
+func Is(err error, kind Kind) bool { return err != nil && KindOf(err) == kind }
+
+// Message is what may be shown to a person: the message of a kinded error,
+// or a generic sentence for internal ones, whose details stay in the logs.
+func Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Something went wrong on our side. Please try again."
+}
+
+// Status maps the kind of err to an HTTP status code.
+func Status(err error) int {
+	switch KindOf(err) {
+	case Invalid:
+		return http.StatusUnprocessableEntity
+	case NotFound:
+		return http.StatusNotFound
+	case Forbidden:
+		return http.StatusForbidden
+	case Conflict:
+		return http.StatusConflict
+	case Unauthorized:
+		return http.StatusUnauthorized
+	case TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case Unsupported:
+		return http.StatusUnsupportedMediaType
+	case TooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}

@@ -1,0 +1,75 @@
+// Package sqlite opens a service's own SQLite file, tuned for a web service,
+// and brings its schema up to date from embedded migrations.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	// The database/sql driver for SQLite.
+	_ "github.com/mattn/go-sqlite3"
+	"github.com/pressly/goose/v3"
+)
+
+// Open opens (creating when needed) the SQLite file at path and applies the
+// migrations found in the *.sql files of migrations, in version order.
+//
+// The connection settings matter for a server:
+//   - WAL lets readers run while one writer commits, instead of blocking on it;
+//   - busy_timeout makes a second writer wait for the lock rather than fail
+//     at once with SQLITE_BUSY;
+//   - _txlock=immediate takes the write lock when a transaction begins, so two
+//     read-then-write transactions cannot deadlock upgrading their locks;
+//   - synchronous=NORMAL is durable across application crashes in WAL mode and
+//     much faster than FULL;
+//   - foreign_keys is off by default in SQLite and must be asked for on every
+//     connection, which the DSN does.
+func Open(ctx context.Context, path string, migrations fs.FS) (*sql.DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	provider, err := goose.NewProvider(goose.DialectSQLite3, db, migrations)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	if _, err := provider.Up(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// InTx runs fn in a transaction, committing when it returns nil.
+func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"murmur/fragments/internal/auth"
+)
+
+// Authenticate reads the session token of every request (bearer header or
+// cookie) and, when it verifies, records the viewer in the request context.
+// A missing or bad token leaves the request anonymous; routes that need a
+// viewer refuse it themselves.
+func Authenticate(v *auth.Verifier) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if tok := auth.TokenFrom(c.Request); tok != "" {
+			if viewer, err := v.Verify(c.Request.Context(), tok); err == nil {
+				c.Request = c.Request.WithContext(auth.WithViewer(c.Request.Context(), viewer))
+			}
+		}
+		c.Next()
+	}
+}
+
+// RequireViewer returns the signed-in viewer of an API request, or a 401 problem.
+func RequireViewer(ctx context.Context) (auth.Viewer, error) {
+	if v, ok := auth.ViewerFrom(ctx); ok {
+		return v, nil
+	}
+	return auth.Viewer{}, huma.Error401Unauthorized("Sign in first: send a valid session token (Authorization: Bearer) or cookie.")
+}
+
+// IPLimiter allows each client address a burst of attempts that refills at
+// a steady rate: enough for a person who mistypes, too little for guessing.
+type IPLimiter struct {
+	every time.Duration
+	burst int
+
+	mu      sync.Mutex
+	clients map[string]*client
+	swept   time.Time
+}
+
+type client struct {
+	limiter *rate.Limiter
+	seen    time.Time
+}
+
+// NewIPLimiter allows burst attempts at once, and one more every interval.
+func NewIPLimiter(every time.Duration, burst int) *IPLimiter {
+	return &IPLimiter{every: every, burst: burst, clients: map[string]*client{}}
+}
+
+// Allow reports whether the address may make one more attempt now.
+func (l *IPLimiter) Allow(ip string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	// Forget addresses whose allowance has refilled, so the map stays small.
+	full := l.every * time.Duration(l.burst)
+	if now.Sub(l.swept) > full {
+		for k, c := range l.clients {
+			if now.Sub(c.seen) > full {
+				delete(l.clients, k)
+			}
+		}
+		l.swept = now
+	}
+	c, ok := l.clients[ip]
+	if !ok {
+		c = &client{limiter: rate.NewLimiter(rate.Every(l.every), l.burst)}
+		l.clients[ip] = c
+	}
+	c.seen = now
+	return c.limiter.Allow()
+}

@@ -1,0 +1,246 @@
+// Package profile is murmur's account domain: people, their handles and
+// profiles, passwords and sign-in. Storage and HTTP live in the store and
+// server packages, which depend on this one.
+package profile
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/fault"
+)
+
+// User is a person on murmur.
+type User struct {
+	ID          string
+	Handle      string
+	DisplayName string
+	Bio         string
+	CreatedAt   time.Time
+}
+
+// Limits on what a person may choose.
+const (
+	MinHandle      = 3
+	MaxHandle      = 20
+	MaxDisplayName = 50
+	MaxBio         = 160
+	MinPassword    = 8
+	MaxPassword    = 128
+	MaxSearchQuery = 50
+)
+
+var handleRule = regexp.MustCompile(`^[a-z0-9_]{3,20}$`)
+
+// NormalizeHandle trims and lower-cases a handle and checks it is 3 to 20 of
+// a-z, 0-9 and _. Handles are unique regardless of case, so "Ada" and "ada"
+// are one handle.
+func NormalizeHandle(h string) (string, error) {
+	h = strings.ToLower(strings.TrimSpace(h))
+	if !handleRule.MatchString(h) {
+		return "", fault.New(fault.Invalid, "A handle is %d to %d characters: letters a–z, digits and underscores.", MinHandle, MaxHandle)
+	}
+	return h, nil
+}
+
+// cleanText trims s, refuses control characters other than line breaks
+// (where allowed), and counts length in characters, not bytes.
+func cleanText(field, s string, max int, multiline bool) (string, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if !utf8.ValidString(s) {
+		return "", fault.New(fault.Invalid, "The %s is not valid text.", field)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && r == '\n') {
+			return "", fault.New(fault.Invalid, "The %s contains characters that cannot be shown.", field)
+		}
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", fault.New(fault.Invalid, "The %s can be at most %d characters (it has %d).", field, max, n)
+	}
+	return s, nil
+}
+
+// CleanDisplayName trims a display name and checks its length (1 to 50).
+func CleanDisplayName(s string) (string, error) {
+	s, err := cleanText("display name", s, MaxDisplayName, false)
+	if err == nil && s == "" {
+		err = fault.New(fault.Invalid, "The display name cannot be empty.")
+	}
+	return s, err
+}
+
+// CleanBio trims a bio and checks its length (at most 160, line breaks kept).
+func CleanBio(s string) (string, error) { return cleanText("bio", s, MaxBio, true) }
+
+// CheckPassword checks a new password's length.
+func CheckPassword(p string) error {
+	if n := utf8.RuneCountInString(p); n < MinPassword || n > MaxPassword {
+		return fault.New(fault.Invalid, "A password is %d to %d characters.", MinPassword, MaxPassword)
+	}
+	return nil
+}
+
+// NewUser is what the store needs to create an account.
+type NewUser struct {
+	Handle       string
+	DisplayName  string
+	PasswordHash string
+}
+
+// ProfileChange is an edit of a profile; nil fields stay as they are.
+type ProfileChange struct {
+	DisplayName *string
+	Bio         *string
+}
+
+// Page is one page of users and the cursor of the next ("" at the end).
+type Page struct {
+	Users []User
+	Next  string
+}
+
+// Store keeps accounts. Its errors carry fault kinds: NotFound, Conflict.
+type Store interface {
+	CreateUser(ctx context.Context, u NewUser) (User, error)
+	UserByHandle(ctx context.Context, handle string) (User, error)
+	UserByID(ctx context.Context, id string) (User, error)
+	UsersByIDs(ctx context.Context, ids []string) ([]User, error)
+	PasswordHash(ctx context.Context, handle string) (User, string, error)
+	UpdateProfile(ctx context.Context, id string, ch ProfileChange) (User, error)
+	SearchUsers(ctx context.Context, prefix string, limit int, after string) (Page, error)
+}
+
+// Publisher announces facts to the other services.
+type Publisher interface {
+	Publish(ctx context.Context, topic string, payload any)
+}
+
+// Accounts is the account domain's operations.
+type Accounts struct {
+	store     Store
+	passwords Passwords
+	bus       Publisher
+}
+
+// NewAccounts returns the account operations over a store.
+func NewAccounts(store Store, passwords Passwords, bus Publisher) *Accounts {
+	return &Accounts{store: store, passwords: passwords, bus: bus}
+}
+
+// UserCreatedEvent is the payload of user.created.
+type UserCreatedEvent struct {
+	ID          string    `json:"id"`
+	Handle      string    `json:"handle"`
+	DisplayName string    `json:"display_name"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// SignUp creates an account. The display name defaults to the handle.
+func (a *Accounts) SignUp(ctx context.Context, handle, password, displayName string) (User, error) {
+	h, err := NormalizeHandle(handle)
+	if err != nil {
+		return User{}, err
+	}
+	if strings.TrimSpace(displayName) == "" {
+		displayName = h
+	}
+	name, err := CleanDisplayName(displayName)
+	if err != nil {
+		return User{}, err
+	}
+	if err := CheckPassword(password); err != nil {
+		return User{}, err
+	}
+	hash, err := a.passwords.Hash(password)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := a.store.CreateUser(ctx, NewUser{Handle: h, DisplayName: name, PasswordHash: hash})
+	if err != nil {
+		return User{}, err
+	}
+	a.bus.Publish(ctx, events.UserCreated, UserCreatedEvent{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, CreatedAt: u.CreatedAt})
+	return u, nil
+}
+
+// errBadCredentials is the one answer to any failed sign-in, so it does not
+// tell whether the handle exists.
+var errBadCredentials = fault.New(fault.Unauthorized, "That handle and password do not match.")
+
+// SignIn checks a handle and password.
+func (a *Accounts) SignIn(ctx context.Context, handle, password string) (User, error) {
+	h, err := NormalizeHandle(handle)
+	if err != nil {
+		a.passwords.Waste(password)
+		return User{}, errBadCredentials
+	}
+	u, hash, err := a.store.PasswordHash(ctx, h)
+	if fault.Is(err, fault.NotFound) {
+		// Spend the time a real check takes, so timing does not reveal
+		// which handles exist.
+		a.passwords.Waste(password)
+		return User{}, errBadCredentials
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if !a.passwords.Verify(hash, password) {
+		return User{}, errBadCredentials
+	}
+	return u, nil
+}
+
+// UpdateProfile edits the display name and/or bio of a user.
+func (a *Accounts) UpdateProfile(ctx context.Context, id string, ch ProfileChange) (User, error) {
+	if ch.DisplayName != nil {
+		n, err := CleanDisplayName(*ch.DisplayName)
+		if err != nil {
+			return User{}, err
+		}
+		ch.DisplayName = &n
+	}
+	if ch.Bio != nil {
+		b, err := CleanBio(*ch.Bio)
+		if err != nil {
+			return User{}, err
+		}
+		ch.Bio = &b
+	}
+	return a.store.UpdateProfile(ctx, id, ch)
+}
+
+// UserByHandle finds a user by handle, in any case.
+func (a *Accounts) UserByHandle(ctx context.Context, handle string) (User, error) {
+	h, err := NormalizeHandle(handle)
+	if err != nil {
+		return User{}, fault.New(fault.NotFound, "No one on murmur has that handle.")
+	}
+	return a.store.UserByHandle(ctx, h)
+}
+
+// UserByID finds a user by id.
+func (a *Accounts) UserByID(ctx context.Context, id string) (User, error) {
+	return a.store.UserByID(ctx, id)
+}
+
+// UsersByIDs returns the users among ids that exist, in the order of ids.
+func (a *Accounts) UsersByIDs(ctx context.Context, ids []string) ([]User, error) {
+	return a.store.UsersByIDs(ctx, ids)
+}
+
+// Search finds people whose handle or display name starts with q, ignoring
+// case; an empty q lists everyone.
+func (a *Accounts) Search(ctx context.Context, q string, limit int, cursor string) (Page, error) {
+	q = strings.TrimSpace(q)
+	if utf8.RuneCountInString(q) > MaxSearchQuery {
+		return Page{}, fault.New(fault.Invalid, "A search is at most %d characters.", MaxSearchQuery)
+	}
+	q = strings.TrimPrefix(q, "@")
+	return a.store.SearchUsers(ctx, q, limit, cursor)
+}

@@ -1,0 +1,218 @@
+package server
+
+import (
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/profile"
+)
+
+// view is the data every profile fragment renders from.
+type view struct {
+	Links    web.Links
+	Viewer   *profile.User
+	User     profile.User
+	People   []person
+	Query    string
+	Next     string
+	Editable bool
+	Form     form
+	SignIn   form
+	SignUp   form
+}
+
+// person is one entry of a list of people, with the links of the request.
+type person struct {
+	Links web.Links
+	User  profile.User
+}
+
+// form is what a person typed, sent back with a message when it was refused.
+type form struct {
+	Handle, DisplayName, Bio, Error string
+	BioLeft                         int
+}
+
+func (s *server) view(c *gin.Context) view {
+	v := view{Links: web.LinksFor(c, service)}
+	if u, ok := s.viewerUser(c.Request.Context()); ok {
+		v.Viewer = &u
+	}
+	return v
+}
+
+func (v view) people(users []profile.User) []person {
+	out := make([]person, len(users))
+	for i, u := range users {
+		out[i] = person{Links: v.Links, User: u}
+	}
+	return out
+}
+
+func (s *server) render(c *gin.Context, status int, name string, data any) {
+	web.HTML(c, status, s.tmpl, name, data)
+}
+
+func (s *server) navFragment(c *gin.Context) { s.render(c, http.StatusOK, "nav", s.view(c)) }
+
+// searchFragment answers the nav's search box with at most eight people.
+func (s *server) searchFragment(c *gin.Context) {
+	v := s.view(c)
+	v.Query = c.Query("q")
+	if v.Query == "" {
+		c.Data(http.StatusOK, "text/html; charset=utf-8", nil)
+		return
+	}
+	page, err := s.Accounts.Search(c.Request.Context(), v.Query, 8, "")
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	v.People = v.people(page.Users)
+	s.render(c, http.StatusOK, "search", v)
+}
+
+// peopleFragment is the directory of people, a page at a time.
+func (s *server) peopleFragment(c *gin.Context) {
+	v := s.view(c)
+	page, err := s.Accounts.Search(c.Request.Context(), c.Query("q"), 20, c.Query("cursor"))
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	v.People, v.Next = v.people(page.Users), page.Next
+	name := "people"
+	if c.Query("cursor") != "" {
+		name = "people-rows"
+	}
+	s.render(c, http.StatusOK, name, v)
+}
+
+func (s *server) authFragment(c *gin.Context) { s.render(c, http.StatusOK, "auth", s.view(c)) }
+
+// signedIn finishes a successful sign-in or sign-up from a form: the cookie
+// is set and the page reloads, because signing in changes every widget on it.
+func (s *server) signedIn(c *gin.Context, u profile.User) {
+	if _, _, err := s.startSession(c.Writer, u); err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	web.Trigger(c, web.EventSessionChanged)
+	c.Header("HX-Refresh", "true")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(`<p class="hint">Signed in. Loading…</p>`))
+}
+
+func (s *server) tooMany(c *gin.Context, formName string, f form) bool {
+	if s.limiter.Allow(c.ClientIP()) {
+		return false
+	}
+	f.Error = "Too many attempts from your address. Wait a minute and try again."
+	s.render(c, http.StatusTooManyRequests, formName, f)
+	return true
+}
+
+func (s *server) signInFragment(c *gin.Context) {
+	f := form{Handle: c.PostForm("handle")}
+	if s.tooMany(c, "signin-form", f) {
+		return
+	}
+	u, err := s.Accounts.SignIn(c.Request.Context(), f.Handle, c.PostForm("password"))
+	if err != nil {
+		f.Error = fault.Message(err)
+		s.render(c, fault.Status(err), "signin-form", f)
+		return
+	}
+	s.signedIn(c, u)
+}
+
+func (s *server) signUpFragment(c *gin.Context) {
+	f := form{Handle: c.PostForm("handle"), DisplayName: c.PostForm("display_name")}
+	if s.tooMany(c, "signup-form", f) {
+		return
+	}
+	u, err := s.Accounts.SignUp(c.Request.Context(), f.Handle, c.PostForm("password"), f.DisplayName)
+	if err != nil {
+		f.Error = fault.Message(err)
+		s.render(c, fault.Status(err), "signup-form", f)
+		return
+	}
+	s.signedIn(c, u)
+}
+
+func (s *server) signOutFragment(c *gin.Context) {
+	auth.ClearCookie(c.Writer, s.SecureCookies)
+	web.Trigger(c, web.EventSessionChanged)
+	c.Header("HX-Refresh", "true")
+	c.Status(http.StatusNoContent)
+}
+
+// meFragment is my profile card, or the sign-in and sign-up forms for a
+// signed-out viewer.
+func (s *server) meFragment(c *gin.Context) {
+	v := s.view(c)
+	if v.Viewer == nil {
+		s.render(c, http.StatusOK, "auth", v)
+		return
+	}
+	v.User, v.Editable = *v.Viewer, true
+	s.render(c, http.StatusOK, "card", v)
+}
+
+func bioLeft(bio string) int { return profile.MaxBio - utf8.RuneCountInString(bio) }
+
+func (s *server) meEditFragment(c *gin.Context) {
+	v := s.view(c)
+	if v.Viewer == nil {
+		s.render(c, http.StatusUnauthorized, "auth", v)
+		return
+	}
+	v.Form = form{DisplayName: v.Viewer.DisplayName, Bio: v.Viewer.Bio, BioLeft: bioLeft(v.Viewer.Bio)}
+	s.render(c, http.StatusOK, "card-edit", v)
+}
+
+func (s *server) meSaveFragment(c *gin.Context) {
+	v := s.view(c)
+	if v.Viewer == nil {
+		s.render(c, http.StatusUnauthorized, "auth", v)
+		return
+	}
+	name, bio := c.PostForm("display_name"), c.PostForm("bio")
+	u, err := s.Accounts.UpdateProfile(c.Request.Context(), v.Viewer.ID, profile.ProfileChange{DisplayName: &name, Bio: &bio})
+	if err != nil {
+		v.Form = form{DisplayName: name, Bio: bio, BioLeft: bioLeft(bio), Error: fault.Message(err)}
+		s.render(c, fault.Status(err), "card-edit", v)
+		return
+	}
+	web.Trigger(c, web.EventProfileChanged)
+	v.User, v.Editable = u, true
+	s.render(c, http.StatusOK, "card", v)
+}
+
+// userFragment is the profile card of the person with a handle.
+func (s *server) userFragment(c *gin.Context) {
+	v := s.view(c)
+	u, err := s.Accounts.UserByHandle(c.Request.Context(), c.Param("handle"))
+	if fault.Is(err, fault.NotFound) {
+		s.render(c, http.StatusNotFound, "no-user", v)
+		return
+	}
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	v.User = u
+	v.Editable = v.Viewer != nil && v.Viewer.ID == u.ID
+	s.render(c, http.StatusOK, "card", v)
+}
+
+// fragment renders a named template for composing one of this service's own pages.
+func (s *server) fragment(name string, data any) (content templateHTML, err error) {
+	return web.Execute(s.tmpl, name, data)
+}
+
+

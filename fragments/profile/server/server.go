@@ -1,0 +1,102 @@
+// Package server is the profile service's HTTP side: its JSON API, its HTML
+// fragments and its own pages.
+package server
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/profile"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// service is the name and URL prefix of this service.
+const service = "profile"
+
+// Deps are what the profile server needs; the constructor reads no environment.
+type Deps struct {
+	Accounts      *profile.Accounts
+	Issuer        *auth.Issuer
+	Logger        *slog.Logger
+	Metrics       *web.Metrics
+	SecureCookies bool
+	// SignInEvery and SignInBurst limit sign-in and sign-up attempts per
+	// client address: SignInBurst at once, then one per SignInEvery.
+	SignInEvery time.Duration
+	SignInBurst int
+}
+
+type server struct {
+	Deps
+	tmpl    *template.Template
+	limiter *web.IPLimiter
+}
+
+// New returns the profile service's HTTP handler.
+func New(d Deps) http.Handler {
+	if d.SignInEvery == 0 {
+		d.SignInEvery, d.SignInBurst = 6*time.Second, 10
+	}
+	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html"),
+		limiter: web.NewIPLimiter(d.SignInEvery, d.SignInBurst)}
+	r := web.NewEngine(service, d.Logger, d.Metrics)
+	r.Use(web.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
+
+	r.GET("/profile/.well-known/jwks.json", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=300")
+		c.JSON(http.StatusOK, auth.NewJWKS(d.Issuer.PublicKey()))
+	})
+	s.registerAPI(web.NewAPI(r, service, "murmur profile API",
+		"Accounts, sessions and people search of murmur."))
+
+	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })
+	r.GET("/profile/", s.homePage)
+	r.GET("/profile/u/:handle", s.userPage)
+	f := r.Group("/profile/frag")
+	f.GET("/nav", s.navFragment)
+	f.GET("/search", s.searchFragment)
+	f.GET("/people", s.peopleFragment)
+	f.GET("/auth", s.authFragment)
+	f.POST("/sessions", s.signInFragment)
+	f.POST("/users", s.signUpFragment)
+	f.POST("/signout", s.signOutFragment)
+	f.GET("/me", s.meFragment)
+	f.GET("/me/edit", s.meEditFragment)
+	f.PATCH("/me", s.meSaveFragment)
+	f.GET("/users/:handle", s.userFragment)
+	return web.Protect(r)
+}
+
+// viewerUser loads the full account of the signed-in viewer, if any. A
+// valid token whose account is gone counts as signed out.
+func (s *server) viewerUser(ctx context.Context) (profile.User, bool) {
+	v, ok := auth.ViewerFrom(ctx)
+	if !ok {
+		return profile.User{}, false
+	}
+	u, err := s.Accounts.UserByID(ctx, v.ID)
+	if err != nil {
+		return profile.User{}, false
+	}
+	return u, true
+}
+
+// startSession signs a token for u and sets the browser's session cookie.
+func (s *server) startSession(w http.ResponseWriter, u profile.User) (string, time.Time, error) {
+	tok, exp, err := s.Issuer.Issue(auth.Viewer{ID: u.ID, Handle: u.Handle})
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	auth.SetCookie(w, tok, exp, s.SecureCookies)
+	return tok, exp, nil
+}

@@ -1,0 +1,222 @@
+// Package store keeps profile's accounts in its own SQLite file.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/sqlite"
+	"murmur/fragments/profile"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is profile's SQLite store.
+type Store struct{ db *sql.DB }
+
+var _ profile.Store = (*Store)(nil)
+
+// Open opens the SQLite file at path and migrates it.
+func Open(ctx context.Context, path string) (*Store, error) {
+	sub, _ := fs.Sub(migrations, "migrations")
+	db, err := sqlite.Open(ctx, path, sub)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+var errNoUser = fault.New(fault.NotFound, "No one on murmur has that handle.")
+
+const userColumns = `id, handle, display_name, bio, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (profile.User, error) {
+	var u profile.User
+	var id, created int64
+	err := row.Scan(&id, &u.Handle, &u.DisplayName, &u.Bio, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, errNoUser
+	}
+	u.ID, u.CreatedAt = strconv.FormatInt(id, 10), time.UnixMilli(created).UTC()
+	return u, err
+}
+
+// CreateUser inserts an account; a taken handle (in any case) is a Conflict.
+func (s *Store) CreateUser(ctx context.Context, n profile.NewUser) (profile.User, error) {
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	res, err := s.db.ExecContext(ctx,
+		`INSERT INTO users (handle, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)`,
+		n.Handle, n.DisplayName, n.PasswordHash, now.UnixMilli())
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
+		return profile.User{}, fault.New(fault.Conflict, "The handle @%s is taken. Try another one.", n.Handle)
+	}
+	if err != nil {
+		return profile.User{}, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return profile.User{}, err
+	}
+	return profile.User{ID: strconv.FormatInt(id, 10), Handle: n.Handle, DisplayName: n.DisplayName, CreatedAt: now}, nil
+}
+
+// UserByHandle finds a user by (lower-case) handle.
+func (s *Store) UserByHandle(ctx context.Context, handle string) (profile.User, error) {
+	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE handle = ?`, handle))
+}
+
+// parseID reads a user id; anything but a positive decimal number names no one.
+func parseID(id string) (int64, bool) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	return n, err == nil && n > 0 && strconv.FormatInt(n, 10) == id
+}
+
+// UserByID finds a user by id.
+func (s *Store) UserByID(ctx context.Context, id string) (profile.User, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return profile.User{}, fault.New(fault.NotFound, "No such user.")
+	}
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
+	if fault.Is(err, fault.NotFound) {
+		err = fault.New(fault.NotFound, "No such user.")
+	}
+	return u, err
+}
+
+// UsersByIDs returns the users among ids that exist, in the order given.
+// Malformed and unknown ids are left out.
+func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]profile.User, error) {
+	var args []any
+	for _, id := range ids {
+		if n, ok := parseID(id); ok {
+			args = append(args, n)
+		}
+	}
+	if len(args) == 0 {
+		return []profile.User{}, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (?`+strings.Repeat(",?", len(args)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[string]profile.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[u.ID] = u
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]profile.User, 0, len(byID))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if u, ok := byID[id]; ok && !seen[id] {
+			out, seen[id] = append(out, u), true
+		}
+	}
+	return out, nil
+}
+
+// PasswordHash returns a user with the stored hash of their password.
+func (s *Store) PasswordHash(ctx context.Context, handle string) (profile.User, string, error) {
+	var u profile.User
+	var id, created int64
+	var hash string
+	err := s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE handle = ?`, handle).
+		Scan(&id, &u.Handle, &u.DisplayName, &u.Bio, &created, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, "", errNoUser
+	}
+	u.ID, u.CreatedAt = strconv.FormatInt(id, 10), time.UnixMilli(created).UTC()
+	return u, hash, err
+}
+
+// UpdateProfile changes the given fields and returns the updated user.
+func (s *Store) UpdateProfile(ctx context.Context, id string, ch profile.ProfileChange) (profile.User, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return profile.User{}, fault.New(fault.NotFound, "No such user.")
+	}
+	var u profile.User
+	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		if ch.DisplayName != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, *ch.DisplayName, n); err != nil {
+				return err
+			}
+		}
+		if ch.Bio != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET bio = ? WHERE id = ?`, *ch.Bio, n); err != nil {
+				return err
+			}
+		}
+		var err error
+		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
+		return err
+	})
+	return u, err
+}
+
+// escapeLike makes s match literally inside a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// SearchUsers lists users whose handle or display name starts with prefix
+// (ASCII case-insensitively), ordered by handle, after the cursor.
+func (s *Store) SearchUsers(ctx context.Context, prefix string, limit int, cursor string) (profile.Page, error) {
+	after := ""
+	if cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(cursor)
+		if err != nil {
+			return profile.Page{}, fault.New(fault.Invalid, "The cursor is not one this service gave out.")
+		}
+		after = string(raw)
+	}
+	pattern := escapeLike(prefix) + "%"
+	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users
+		WHERE (handle LIKE ?1 ESCAPE '\' OR display_name LIKE ?1 ESCAPE '\') AND handle > ?2
+		ORDER BY handle LIMIT ?3`, pattern, after, limit+1)
+	if err != nil {
+		return profile.Page{}, err
+	}
+	defer rows.Close()
+	page := profile.Page{Users: []profile.User{}}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return profile.Page{}, err
+		}
+		page.Users = append(page.Users, u)
+	}
+	if err := rows.Err(); err != nil {
+		return profile.Page{}, err
+	}
+	if len(page.Users) > limit {
+		page.Users = page.Users[:limit]
+		page.Next = base64.RawURLEncoding.EncodeToString([]byte(page.Users[limit-1].Handle))
+	}
+	return page, nil
+}
