@@ -120,4 +120,3 @@ func (s *Sessions) Token(tb testing.TB, id, handle string) string {
 	}
 	return tok
 }
-

@@ -96,7 +96,7 @@ func cookieHeader(set func(w http.ResponseWriter)) string {
 
 type headerRecorder http.Header
 
-func (h headerRecorder) Header() http.Header       { return http.Header(h) }
+func (h headerRecorder) Header() http.Header         { return http.Header(h) }
 func (h headerRecorder) Write(b []byte) (int, error) { return len(b), nil }
 func (h headerRecorder) WriteHeader(int)             {}
 

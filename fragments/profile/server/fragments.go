@@ -214,5 +214,3 @@ func (s *server) userFragment(c *gin.Context) {
 func (s *server) fragment(name string, data any) (content templateHTML, err error) {
 	return web.Execute(s.tmpl, name, data)
 }
-
-
