@@ -1,0 +1,75 @@
+// Package nginx renders the shell's nginx configuration from
+// nginx.conf.tmpl for a given set of ports and folders.
+package nginx
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"text/template"
+)
+
+//go:embed nginx.conf.tmpl
+var confTemplate string
+
+// Services are the services the shell proxies, in the order of DESIGN.md.
+var Services = []string{"profile", "tweets", "follow", "timeline"}
+
+// Upstream is one service and the addresses (host:port) of its instances.
+type Upstream struct {
+	Name  string
+	Addrs []string
+}
+
+// Config is what varies between a developer machine, a test and a container.
+type Config struct {
+	// Listen is the shell's address, e.g. 127.0.0.1:4040.
+	Listen string
+	// SiteDir holds the rendered pages and static/.
+	SiteDir string
+	// RunDir holds the pid file and nginx's temp folders; LogDir its logs.
+	RunDir, LogDir string
+	// Upstreams lists every service's instances.
+	Upstreams []Upstream
+	// User is the worker user, needed only when nginx starts as root.
+	User string
+	// Workers is the number of worker processes.
+	Workers int
+	// MimeTypes is the path of nginx's mime.types file.
+	MimeTypes string
+}
+
+// Render writes the configuration for cfg to w.
+func Render(w io.Writer, cfg Config) error {
+	if cfg.Workers == 0 {
+		cfg.Workers = 2
+	}
+	if cfg.MimeTypes == "" {
+		cfg.MimeTypes = "/etc/nginx/mime.types"
+	}
+	if len(cfg.Upstreams) != len(Services) {
+		return fmt.Errorf("nginx config needs an upstream for each of %v", Services)
+	}
+	t, err := template.New("nginx").Parse(confTemplate)
+	if err != nil {
+		return err
+	}
+	return t.Execute(w, struct {
+		Config
+		Services []string
+	}{cfg, Services})
+}
+
+// WriteFile renders the configuration into the file at path.
+func WriteFile(path string, cfg Config) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := Render(f, cfg); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,79 @@
+// Package shell renders the shell's pages: the common layout with nginx
+// SSI includes in its slots, one include per fragment, each with a styled
+// fallback block nginx shows when that fragment's service is down.
+package shell
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"murmur/fragments/layout"
+)
+
+//go:embed *.html
+var pages embed.FS
+
+// Pages are the page files nginx serves with SSI.
+var Pages = []string{"home.html", "welcome.html", "user.html"}
+
+// include returns the SSI directives for one fragment: a block holding the
+// fallback (the "stub" nginx shows when the include fails or is empty) and
+// the include itself. Each include gets its own block name.
+func includer() func(path, label string) (template.HTML, error) {
+	n := 0
+	return func(path, label string) (template.HTML, error) {
+		if strings.ContainsAny(path, `"'<>`) || !strings.HasPrefix(path, "/") {
+			return "", fmt.Errorf("include path %q is not a plain absolute path", path)
+		}
+		n++
+		stub, err := layout.Fallback(label)
+		if err != nil {
+			return "", err
+		}
+		name := fmt.Sprintf("fallback_%d", n)
+		return template.HTML(fmt.Sprintf(`<!--# block name="%s" -->%s<!--# endblock -->`+
+			`<!--# include virtual="%s" stub="%s" -->`, name, stub, path, name)), nil
+	}
+}
+
+// Render writes the pages and the shared static files (under static/) into dir.
+func Render(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range Pages {
+		out, err := renderPage(name)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(out), 0o644); err != nil {
+			return err
+		}
+	}
+	return layout.WriteAssets(filepath.Join(dir, "static"))
+}
+
+func renderPage(name string) (template.HTML, error) {
+	t, err := template.New(name).Funcs(template.FuncMap{"include": includer()}).ParseFS(pages, name)
+	if err != nil {
+		return "", err
+	}
+	slot := func(s string) template.HTML {
+		if err != nil {
+			return ""
+		}
+		var buf strings.Builder
+		err = t.ExecuteTemplate(&buf, s, nil)
+		return template.HTML(buf.String())
+	}
+	s := layout.Slots{Title: string(slot("title"))}
+	s.Nav, s.Left, s.Main, s.Right = slot("nav"), slot("left"), slot("main"), slot("right")
+	if err != nil {
+		return "", err
+	}
+	return layout.Page(s)
+}
