@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,6 +41,8 @@ type Options struct {
 	RedisPort int
 	// Env is added to every service's environment.
 	Env []string
+	// Skip names services not to start, as if they were down.
+	Skip []string
 	// Detach lets the processes outlive the program that started them
 	// (make start); otherwise they die with it (tests).
 	Detach bool
@@ -80,7 +83,9 @@ func (s *Stack) ServiceURL(name string) string {
 	return fmt.Sprintf("http://127.0.0.1:%d", s.Opts.Ports[name][0])
 }
 
-func (s *Stack) dir(parts ...string) string { return filepath.Join(append([]string{s.Opts.Dir}, parts...)...) }
+func (s *Stack) dir(parts ...string) string {
+	return filepath.Join(append([]string{s.Opts.Dir}, parts...)...)
+}
 
 // Start renders the shell and nginx configuration, starts every part and
 // waits until each answers its health check.
@@ -122,8 +127,8 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 			addr := fmt.Sprintf("127.0.0.1:%d", port)
 			up.Addrs = append(up.Addrs, addr)
 			bin := filepath.Join(opts.BinDir, name)
-			if _, err := os.Stat(bin); err != nil {
-				continue // not built yet: nginx shows this service's fallbacks
+			if _, err := os.Stat(bin); err != nil || slices.Contains(opts.Skip, name) {
+				continue // not built (or skipped): nginx shows this service's fallbacks
 			}
 			pname := name
 			if i > 0 {
