@@ -15,8 +15,12 @@ help: ## list every target with one line each
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
 
 .PHONY: deps
-deps: ## install missing system packages (nginx, redis-server, chromium) with apt where allowed
-	@scripts/install-deps.sh
+deps: ## install missing system packages to run murmur (nginx, redis-server) with apt where allowed
+	@scripts/install-deps.sh nginx redis-server
+
+.PHONY: test-deps
+test-deps: ## install missing system packages to test murmur (adds chromium)
+	@scripts/install-deps.sh nginx redis-server chromium
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci
@@ -49,7 +53,7 @@ logs: ## follow the logs of every part
 	@tail -F $(RUN_DIR)/logs/*.log
 
 .PHONY: test
-test: deps assets ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys
+test: test-deps assets ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian packages murmur runs on and tests with, when missing:
-# nginx (the shell), redis-server (the event bus) and chromium (browser tests).
+# Installs the Debian packages given as arguments when they are missing:
+# nginx (the shell) and redis-server (the event bus) to run murmur,
+# chromium as well to test it.
 set -euo pipefail
 
 missing=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+for pkg in "$@"; do
+  case "$pkg" in
+    nginx) command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx) ;;
+    *) command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
+  esac
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "installing: ${missing[*]}"

@@ -7,9 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
+	"murmur/nginx"
+	"murmur/shell"
 	"murmur/stack"
 )
 
@@ -44,6 +48,13 @@ func main() {
 			fmt.Printf("  started %-10s log: %s\n", p.Name, p.Log)
 		}
 		fmt.Printf("murmur is running: %s  (logs in %s/logs, `make stop` to end it)\n", "http://localhost:4040", *dir)
+	case "render":
+		// For the shell's container image: the pages, static files and an
+		// nginx.conf whose upstreams are other containers.
+		if err := render(fs.Args()); err != nil {
+			fmt.Fprintln(os.Stderr, "murmur: render:", err)
+			os.Exit(1)
+		}
 	case "stop":
 		stopped := stack.StopDir(*dir)
 		if len(stopped) == 0 {
@@ -70,7 +81,38 @@ func main() {
 	}
 }
 
+// render writes site/ and nginx.conf into an output folder. Arguments:
+// OUT LISTEN service=host:port ... (several of one service run instances).
+func render(args []string) error {
+	if len(args) < 2 {
+		return fmt.Errorf("usage: murmur render OUT LISTEN profile=host:port tweets=host:port ...")
+	}
+	out, listen := args[0], args[1]
+	addrs := map[string][]string{}
+	for _, a := range args[2:] {
+		name, addr, ok := strings.Cut(a, "=")
+		if !ok {
+			return fmt.Errorf("%q is not service=host:port", a)
+		}
+		addrs[name] = append(addrs[name], addr)
+	}
+	if err := shell.Render(filepath.Join(out, "site")); err != nil {
+		return err
+	}
+	var ups []nginx.Upstream
+	for _, name := range nginx.Services {
+		if len(addrs[name]) == 0 {
+			return fmt.Errorf("no address for %s", name)
+		}
+		ups = append(ups, nginx.Upstream{Name: name, Addrs: addrs[name]})
+	}
+	return nginx.WriteFile(filepath.Join(out, "nginx.conf"), nginx.Config{
+		Listen: listen, SiteDir: "/srv/murmur/site", RunDir: "/var/lib/murmur-nginx", LogDir: "/var/log/nginx",
+		Upstreams: ups, User: "www-data",
+	})
+}
+
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: murmur start|stop|status [-dir .murmur] [-bin bin]")
+	fmt.Fprintln(os.Stderr, "usage: murmur start|stop|status [-dir .murmur] [-bin bin]\n       murmur render OUT LISTEN service=host:port ...")
 	os.Exit(2)
 }
