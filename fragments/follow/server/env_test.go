@@ -1,0 +1,200 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"murmur/fragments/follow"
+	"murmur/fragments/follow/server"
+	"murmur/fragments/follow/store"
+	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/testkit"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/profile"
+	profileserver "murmur/fragments/profile/server"
+	profilestore "murmur/fragments/profile/store"
+)
+
+// env is a follow service under test with the real things around it: its
+// SQLite file, a Redis server, and a profile service of its own.
+type env struct {
+	follow   *httptest.Server
+	profile  *httptest.Server
+	sessions *testkit.Sessions
+	redis    *testkit.Redis
+	bus      *events.Bus
+}
+
+// cheapPasswords keep sign-ups fast in tests; the cost is not under test here.
+var cheapPasswords = profile.Passwords{Memory: 64, Time: 1, Threads: 1}
+
+func mustEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	logger := slog.New(slog.DiscardHandler)
+	e := &env{redis: testkit.MustRedis(t), sessions: testkit.MustSessions(t)}
+
+	pst, err := profilestore.Open(ctx, testkit.DBPath(t, "profile"))
+	if err != nil {
+		t.Fatalf("open profile store: %v", err)
+	}
+	t.Cleanup(func() { pst.Close() })
+	pbus := mustBus(t, e.redis.URL)
+	e.profile = httptest.NewServer(profileserver.New(profileserver.Deps{
+		Accounts: profile.NewAccounts(pst, cheapPasswords, pbus),
+		Issuer:   e.sessions.Issuer, Logger: logger, Metrics: web.NewMetrics("profile"),
+		SignInEvery: time.Millisecond, SignInBurst: 100000,
+	}))
+	t.Cleanup(e.profile.Close)
+
+	fst, err := store.Open(ctx, testkit.DBPath(t, "follow"))
+	if err != nil {
+		t.Fatalf("open follow store: %v", err)
+	}
+	t.Cleanup(func() { fst.Close() })
+	e.bus = mustBus(t, e.redis.URL)
+	e.follow = httptest.NewServer(server.New(server.Deps{
+		Graph:    follow.NewGraph(fst, people.New(e.profile.URL, time.Minute), e.bus),
+		Verifier: e.sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("follow"),
+		SignInURL: e.profile.URL + "/profile/#signin",
+	}))
+	t.Cleanup(e.follow.Close)
+	return e
+}
+
+func mustBus(tb testing.TB, url string) *events.Bus {
+	tb.Helper()
+	b, err := events.Connect(url, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		tb.Fatalf("connect to redis: %v", err)
+	}
+	tb.Cleanup(func() { b.Close() })
+	return b
+}
+
+// user is a person signed up through profile's API, with a session token.
+type user struct {
+	ID, Handle, Name, Token string
+}
+
+// mustUser signs a person up through profile's JSON API.
+func (e *env) mustUser(t testing.TB, handle, name string) user {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"handle": handle, "password": "correct horse", "display_name": name})
+	resp, err := http.Post(e.profile.URL+"/profile/api/users", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var u struct {
+		ID     string `json:"id"`
+		Handle string `json:"handle"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&u); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("sign up %s: status %d, %v", handle, resp.StatusCode, err)
+	}
+	return user{ID: u.ID, Handle: u.Handle, Name: name, Token: e.sessions.Token(t, u.ID, u.Handle)}
+}
+
+// reply is an answer of the follow service.
+type reply struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// request is what a test sends: a method and path, and optionally who
+// sends it, a form, and headers.
+type request struct {
+	Method, Path string
+	As           *user
+	Form         url.Values
+	Header       map[string]string
+}
+
+func (e *env) do(t testing.TB, r request) reply {
+	t.Helper()
+	var body io.Reader
+	if r.Form != nil {
+		body = strings.NewReader(r.Form.Encode())
+	}
+	req, err := http.NewRequest(r.Method, e.follow.URL+r.Path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if r.As != nil {
+		req.Header.Set("Authorization", "Bearer "+r.As.Token)
+	}
+	for k, v := range r.Header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.Method, r.Path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reply{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+}
+
+// mustDo sends a request and fails the test unless the status is want.
+func (e *env) mustDo(t testing.TB, r request, want int) reply {
+	t.Helper()
+	got := e.do(t, r)
+	if got.Status != want {
+		t.Fatalf("%s %s: status %d, want %d; body: %s", r.Method, r.Path, got.Status, want, got.Body)
+	}
+	return got
+}
+
+// mustFollow follows through the JSON API.
+func (e *env) mustFollow(t testing.TB, who user, whom user) {
+	t.Helper()
+	e.mustDo(t, request{Method: http.MethodPut, Path: "/follow/api/following/" + whom.ID, As: &who}, http.StatusNoContent)
+}
+
+// stats is the JSON of GET /follow/api/users/{id}.
+type stats struct {
+	ID             string `json:"id"`
+	FollowersCount int    `json:"followers_count"`
+	FollowingCount int    `json:"following_count"`
+	FollowedByMe   bool   `json:"followed_by_me"`
+}
+
+func (e *env) mustStats(t testing.TB, as user, of user) stats {
+	t.Helper()
+	r := e.mustDo(t, request{Method: http.MethodGet, Path: "/follow/api/users/" + of.ID, As: &as}, http.StatusOK)
+	var s stats
+	if err := json.Unmarshal([]byte(r.Body), &s); err != nil {
+		t.Fatalf("decode stats %s: %v", r.Body, err)
+	}
+	return s
+}
+
+// inOrder reports whether each of subs occurs in s, in that order.
+func inOrder(s string, subs ...string) bool {
+	for _, sub := range subs {
+		i := strings.Index(s, sub)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(sub):]
+	}
+	return true
+}

@@ -1,0 +1,64 @@
+// Package server is the follow service's HTTP side: its JSON API, its HTML
+// fragments (follow buttons, counts, lists, who-to-follow) and its own pages.
+package server
+
+import (
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/follow"
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// service is the name and URL prefix of this service.
+const service = "follow"
+
+// Deps are what the follow server needs; the constructor reads no environment.
+type Deps struct {
+	Graph    *follow.Graph
+	Verifier *auth.Verifier
+	Logger   *slog.Logger
+	Metrics  *web.Metrics
+	// SignInURL is where a signed-out person is sent to sign in when this
+	// service is opened on its own (profile's page); behind the shell the
+	// shell's home page has the sign-in form.
+	SignInURL string
+}
+
+type server struct {
+	Deps
+	tmpl *template.Template
+}
+
+// New returns the follow service's HTTP handler.
+func New(d Deps) http.Handler {
+	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html")}
+	r := web.NewEngine(service, d.Logger, d.Metrics)
+	r.Use(web.Authenticate(d.Verifier))
+
+	s.registerAPI(web.NewAPI(r, service, "murmur follow API",
+		"The follow graph of murmur: following and unfollowing, counts, followers and following lists."))
+
+	r.GET("/follow", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/follow/") })
+	r.GET("/follow/", s.homePage)
+	r.GET("/follow/u/:handle", s.userPage)
+	f := r.Group("/follow/frag")
+	f.GET("/button/:user_id", s.buttonFragment)
+	f.PUT("/button/:user_id", s.followFragment)
+	f.DELETE("/button/:user_id", s.unfollowFragment)
+	f.GET("/counts/:user_id", s.countsFragment)
+	f.GET("/users/:handle/card", s.cardFragment)
+	f.GET("/users/:handle/followers", s.followersFragment)
+	f.GET("/users/:handle/following", s.followingFragment)
+	f.GET("/who-to-follow", s.whoToFollowFragment)
+	f.POST("/who-to-follow/:user_id", s.followSuggestionFragment)
+	return web.Protect(r)
+}

@@ -1,0 +1,247 @@
+// Package store keeps follow's graph in its own SQLite file.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"math"
+	"strconv"
+	"time"
+
+	"murmur/fragments/follow"
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/sqlite"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is follow's SQLite store.
+type Store struct{ db *sql.DB }
+
+var _ follow.Store = (*Store)(nil)
+
+// Open opens the SQLite file at path and migrates it.
+func Open(ctx context.Context, path string) (*Store, error) {
+	sub, _ := fs.Sub(migrations, "migrations")
+	db, err := sqlite.Open(ctx, path, sub)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// id reads a user id the domain has checked; a malformed one reads as 0,
+// which no row holds.
+func id(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// idList encodes ids as a JSON array for json_each, so one statement takes
+// any number of them without building placeholders.
+func idList(ids []string) string {
+	ns := make([]int64, 0, len(ids))
+	for _, s := range ids {
+		if n := id(s); n > 0 {
+			ns = append(ns, n)
+		}
+	}
+	b, _ := json.Marshal(ns)
+	return string(b)
+}
+
+// Follow adds the edge unless it is there. The trigger in the same statement
+// updates both people's counts.
+func (s *Store) Follow(ctx context.Context, followerID, followeeID string) (bool, error) {
+	res, err := s.db.ExecContext(ctx,
+		`INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
+		 ON CONFLICT (follower_id, followee_id) DO NOTHING`,
+		id(followerID), id(followeeID), time.Now().UnixMilli())
+	if err != nil {
+		return false, err
+	}
+	// RowsAffected counts the rows of this statement only, not the trigger's.
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Unfollow removes the edge if it is there.
+func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bool, error) {
+	res, err := s.db.ExecContext(ctx,
+		`DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, id(followerID), id(followeeID))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Counts returns a person's follower and followee counts (zero for someone
+// the graph has never seen).
+func (s *Store) Counts(ctx context.Context, userID string) (follow.Counts, error) {
+	var c follow.Counts
+	err := s.db.QueryRowContext(ctx, `SELECT followers, following FROM counts WHERE user_id = ?`, id(userID)).
+		Scan(&c.Followers, &c.Following)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return c, err
+}
+
+// FollowedAmong returns which of ids followerID follows.
+func (s *Store) FollowedAmong(ctx context.Context, followerID string, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT followee_id FROM follows
+		WHERE follower_id = ? AND followee_id IN (SELECT value FROM json_each(?))`, id(followerID), idList(ids))
+	if err != nil {
+		return nil, err
+	}
+	if err := scanIDs(rows, func(id string) { out[id] = true }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func scanIDs(rows *sql.Rows, each func(string)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		each(strconv.FormatInt(n, 10))
+	}
+	return rows.Err()
+}
+
+func collectIDs(rows *sql.Rows) ([]string, error) {
+	out := []string{}
+	if err := scanIDs(rows, func(id string) { out = append(out, id) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+var errCursor = fault.New(fault.Invalid, "The cursor is not one this service gave out.")
+
+// The cursor is the id of the last edge of a page, base64-encoded so
+// clients treat it as opaque.
+func encodeCursor(n int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(n, 10)))
+}
+
+func decodeCursor(c string) (int64, error) {
+	if c == "" {
+		return math.MaxInt64, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, errCursor
+	}
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errCursor
+	}
+	return n, nil
+}
+
+// Followers lists userID's followers, most recent first.
+func (s *Store) Followers(ctx context.Context, userID string, limit int, cursor string) (follow.IDPage, error) {
+	return s.page(ctx, `SELECT id, follower_id FROM follows WHERE followee_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+		userID, limit, cursor)
+}
+
+// Following lists whom userID follows, most recently followed first.
+func (s *Store) Following(ctx context.Context, userID string, limit int, cursor string) (follow.IDPage, error) {
+	return s.page(ctx, `SELECT id, followee_id FROM follows WHERE follower_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+		userID, limit, cursor)
+}
+
+func (s *Store) page(ctx context.Context, query, userID string, limit int, cursor string) (follow.IDPage, error) {
+	before, err := decodeCursor(cursor)
+	if err != nil {
+		return follow.IDPage{}, err
+	}
+	// One row more than asked tells whether there is a next page.
+	rows, err := s.db.QueryContext(ctx, query, id(userID), before, limit+1)
+	if err != nil {
+		return follow.IDPage{}, err
+	}
+	defer rows.Close()
+	page := follow.IDPage{IDs: []string{}}
+	var last []int64
+	for rows.Next() {
+		var edge, user int64
+		if err := rows.Scan(&edge, &user); err != nil {
+			return follow.IDPage{}, err
+		}
+		page.IDs = append(page.IDs, strconv.FormatInt(user, 10))
+		last = append(last, edge)
+	}
+	if err := rows.Err(); err != nil {
+		return follow.IDPage{}, err
+	}
+	if len(page.IDs) > limit {
+		page.IDs = page.IDs[:limit]
+		page.Next = encodeCursor(last[limit-1])
+	}
+	return page, nil
+}
+
+// FollowedByFollowees ranks the people followed by userID's followees by
+// how many of those followees follow each; ties go to the more followed,
+// then the older account (smaller id).
+func (s *Store) FollowedByFollowees(ctx context.Context, userID string, limit int, skip []string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT f2.followee_id
+		FROM follows f1
+		JOIN follows f2 ON f2.follower_id = f1.followee_id
+		LEFT JOIN counts c ON c.user_id = f2.followee_id
+		WHERE f1.follower_id = ?1
+		  AND f2.followee_id <> ?1
+		  AND NOT EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = ?1 AND m.followee_id = f2.followee_id)
+		  AND f2.followee_id NOT IN (SELECT value FROM json_each(?2))
+		GROUP BY f2.followee_id
+		ORDER BY COUNT(*) DESC, MAX(c.followers) DESC, f2.followee_id
+		LIMIT ?3`, id(userID), idList(skip), limit)
+	if err != nil {
+		return nil, err
+	}
+	return collectIDs(rows)
+}
+
+// MostFollowed lists people with at least one follower, most followed
+// first (ties: older account first), leaving out userID, whom userID
+// follows, and skip.
+func (s *Store) MostFollowed(ctx context.Context, userID string, limit int, skip []string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT c.user_id FROM counts c
+		WHERE c.followers > 0
+		  AND c.user_id <> ?1
+		  AND NOT EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = ?1 AND m.followee_id = c.user_id)
+		  AND c.user_id NOT IN (SELECT value FROM json_each(?2))
+		ORDER BY c.followers DESC, c.user_id
+		LIMIT ?3`, id(userID), idList(skip), limit)
+	if err != nil {
+		return nil, err
+	}
+	return collectIDs(rows)
+}
