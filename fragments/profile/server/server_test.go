@@ -509,12 +509,12 @@ func TestFragments(t *testing.T) {
 	})
 	t.Run("behind the shell links lead to shell pages", func(t *testing.T) {
 		r := e.do(t, "GET", "/profile/frag/search?q=mal", "", web.ShellHeader, "1")
-		if !strings.Contains(r.body, `href="/u/mal"`) {
-			t.Errorf("search behind the shell: %s", r.body)
+		if !strings.Contains(r.body, `href="/u/mal"`) || !strings.Contains(r.body, `hx-get="/follow/frag/button/`) {
+			t.Errorf("search behind the shell lacks the shell link or the follow button: %s", r.body)
 		}
 		r = e.do(t, "GET", "/profile/frag/search?q=mal", "")
-		if !strings.Contains(r.body, `href="/profile/u/mal"`) {
-			t.Errorf("search on the service's own: %s", r.body)
+		if !strings.Contains(r.body, `href="/profile/u/mal"`) || strings.Contains(r.body, "/follow/frag/") {
+			t.Errorf("search on the service's own should link its own page and load no follow button: %s", r.body)
 		}
 	})
 }

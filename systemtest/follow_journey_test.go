@@ -1,0 +1,80 @@
+package systemtest
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// signInInBrowser signs in from the welcome page.
+func signInInBrowser(t *testing.T, tab context.Context, base, handle, password string) {
+	t.Helper()
+	Run(t, tab,
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#signin-handle")),
+		chromedp.SendKeys(chromedp.CSS("#signin-handle"), handle),
+		chromedp.SendKeys(chromedp.CSS("#signin-password"), password),
+		chromedp.Click(chromedp.CSS("#signin button[type=submit]")),
+		WaitText("[data-testid=nav-me]", "@"+handle),
+	)
+}
+
+func TestJourneyFollowAndUnfollow(t *testing.T) {
+	s := MustStack(t)
+	NewClient(s.URL()).MustSignUp(t, "alice", "password-alice", "Alice")
+	NewClient(s.URL()).MustSignUp(t, "bob", "password-bob", "Bob Builder")
+
+	tab := MustBrowser(t)
+	signInInBrowser(t, tab, s.URL(), "alice", "password-alice")
+	Run(t, tab,
+		WaitText("#who-to-follow", "@bob"),
+		WaitText("#my-card .follow-counts", "0 following"),
+	)
+
+	Run(t, tab,
+		chromedp.Navigate(s.URL()+"/u/bob"),
+		WaitText("#user-card .display-name", "Bob Builder"),
+		WaitText(".follow-card [data-count=followers]", "0"),
+		chromedp.Click(chromedp.CSS(".follow-card button.follow-button")),
+		WaitCount(".follow-card button.follow-button[aria-pressed=true]", 1),
+		WaitText(".follow-card [data-count=followers]", "1"),
+	)
+	Screenshot(t, tab, "following-bob")
+	if got := Text(t, tab, "#who-to-follow"); strings.Contains(got, "@bob") {
+		t.Errorf("who-to-follow still offers bob after following him: %q", got)
+	}
+
+	Run(t, tab,
+		chromedp.Navigate(s.URL()+"/"),
+		WaitText("#my-card .follow-counts", "1 following"),
+	)
+	if got := Text(t, tab, "#who-to-follow"); strings.Contains(got, "@bob") {
+		t.Errorf("home who-to-follow offers bob, whom alice follows: %q", got)
+	}
+
+	t.Run("unfollow reverses it", func(t *testing.T) {
+		Run(t, tab,
+			chromedp.Navigate(s.URL()+"/u/bob"),
+			WaitCount(".follow-card button.follow-button[aria-pressed=true]", 1),
+			chromedp.Click(chromedp.CSS(".follow-card button.follow-button")),
+			WaitCount(".follow-card button.follow-button[aria-pressed=false]", 1),
+			WaitText(".follow-card [data-count=followers]", "0"),
+			chromedp.Navigate(s.URL()+"/"),
+			WaitText("#my-card .follow-counts", "0 following"),
+			WaitText("#who-to-follow", "@bob"),
+		)
+	})
+
+	t.Run("search results carry follow buttons", func(t *testing.T) {
+		Run(t, tab,
+			chromedp.SendKeys(chromedp.CSS("#people-search"), "bo"),
+			WaitText("#people-results", "Bob Builder"),
+			chromedp.WaitVisible(chromedp.CSS("#people-results button.follow-button")),
+			chromedp.Click(chromedp.CSS("#people-results button.follow-button")),
+			WaitCount("#people-results button.follow-button[aria-pressed=true]", 1),
+			WaitText("#my-card .follow-counts", "1 following"),
+		)
+	})
+}
