@@ -1,0 +1,226 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/tweets"
+)
+
+// maxPostBody caps a posted compose form: 280 characters and four image
+// descriptions fit many times over.
+const maxPostBody = 64 << 10
+
+func (s *server) render(c *gin.Context, status int, name string, data any) {
+	web.HTML(c, status, s.tmpl, name, data)
+}
+
+// signInPrompt answers a fragment that needs a signed-in viewer.
+func (s *server) signInPrompt(c *gin.Context, status int, message string) {
+	s.render(c, status, "signin-prompt", prompt{Message: message, Home: s.signInURL(c, web.LinksFor(c, service))})
+}
+
+func orAnonymous(v *auth.Viewer) auth.Viewer {
+	if v == nil {
+		return auth.Viewer{}
+	}
+	return *v
+}
+
+// composeFragment is the compose box, or a sign-in prompt.
+func (s *server) composeFragment(c *gin.Context) {
+	if s.viewer(c) == nil {
+		s.signInPrompt(c, http.StatusOK, "Sign in to post on murmur.")
+		return
+	}
+	s.render(c, http.StatusOK, "compose", newCompose(""))
+}
+
+// postFragment posts the compose box. It answers with an empty box and
+// fires tweet-created, or with the box as typed and the reason it was refused.
+func (s *server) postFragment(c *gin.Context) {
+	v := s.viewer(c)
+	if v == nil {
+		s.signInPrompt(c, http.StatusUnauthorized, "Your session has ended. Sign in again to post.")
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxPostBody)
+	text := c.PostForm("text")
+	var media []tweets.Attachment
+	var shown []attachment
+	for _, id := range c.PostFormArray("media_ids") {
+		alt := c.PostForm("alt_" + id)
+		media = append(media, tweets.Attachment{ID: id, Alt: &alt})
+		shown = append(shown, attachment{ID: id, URL: tweets.MediaURL(id), Alt: alt})
+	}
+	if _, err := s.Tweets.Post(c.Request.Context(), *v, text, media); err != nil {
+		box := newCompose(text)
+		box.Attachments, box.Error = shown, fault.Message(err)
+		if fault.KindOf(err) == fault.Internal {
+			s.Logger.ErrorContext(c.Request.Context(), "post tweet", "err", err)
+		}
+		s.render(c, fault.Status(err), "compose", box)
+		return
+	}
+	web.Trigger(c, web.EventTweetCreated)
+	s.render(c, http.StatusOK, "compose", newCompose(""))
+}
+
+// uploadFragment takes the images chosen in the compose box and answers
+// one preview (with an alt text field) per image, to append to the box.
+func (s *server) uploadFragment(c *gin.Context) {
+	v := s.viewer(c)
+	if v == nil {
+		s.render(c, http.StatusUnauthorized, "attachment", attachment{Error: "Your session has ended. Sign in again to upload images."})
+		return
+	}
+	if err := parseUpload(c.Writer, c.Request, tweets.MaxMedia); err != nil {
+		s.render(c, fault.Status(err), "attachment", attachment{Error: fault.Message(err)})
+		return
+	}
+	form := c.Request.MultipartForm
+	defer form.RemoveAll()
+	files := form.File["file"]
+	if len(files) == 0 {
+		s.render(c, http.StatusUnprocessableEntity, "attachment", attachment{Error: "Choose an image to attach."})
+		return
+	}
+	if len(form.Value["media_ids"])+len(files) > tweets.MaxMedia {
+		s.render(c, http.StatusUnprocessableEntity, "attachment",
+			attachment{Error: "A tweet can have at most 4 images."})
+		return
+	}
+	var out []attachment
+	status := http.StatusOK
+	failed := 0
+	for _, fh := range files {
+		data, err := readImage(fh)
+		var m tweets.Media
+		if err == nil {
+			m, err = s.Tweets.Upload(c.Request.Context(), v.ID, data, "")
+		}
+		if err != nil {
+			if fault.KindOf(err) == fault.Internal {
+				s.Logger.ErrorContext(c.Request.Context(), "upload image", "err", err)
+			}
+			failed++
+			status = fault.Status(err)
+			out = append(out, attachment{Error: fh.Filename + ": " + fault.Message(err)})
+			continue
+		}
+		out = append(out, attachment{ID: m.ID, URL: m.URL})
+	}
+	if failed < len(files) {
+		status = http.StatusOK
+	}
+	s.render(c, status, "attachments", out)
+}
+
+// cardFragment is one tweet's card.
+func (s *server) cardFragment(c *gin.Context) {
+	t, err := s.Tweets.Tweet(c.Request.Context(), c.Param("id"), orAnonymous(s.viewer(c)))
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	s.render(c, http.StatusOK, "card", s.cards(c, []tweets.Tweet{t})[0])
+}
+
+// cardsFragment is the cards of the tweets with the given ids, in that
+// order, unknown ones left out: how other services show tweets.
+func (s *server) cardsFragment(c *gin.Context) {
+	var ids []string
+	for id := range strings.SplitSeq(c.Query("ids"), ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 100 {
+		web.FragmentError(c, s.tmpl, fault.New(fault.Invalid, "At most 100 tweets at a time."))
+		return
+	}
+	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(s.viewer(c)))
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	s.render(c, http.StatusOK, "cards", s.cards(c, list))
+}
+
+// deleteFragment deletes the viewer's tweet; the card removes itself and
+// tweet-deleted tells the other widgets.
+func (s *server) deleteFragment(c *gin.Context) {
+	v := s.viewer(c)
+	if v == nil {
+		s.signInPrompt(c, http.StatusUnauthorized, "Your session has ended. Sign in again to delete.")
+		return
+	}
+	if err := s.Tweets.Delete(c.Request.Context(), c.Param("id"), *v); err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	// htmx fires HX-Trigger events on the element that made the request,
+	// or on document when that element is gone, and here the swap has just
+	// removed the card holding the button: an event on document never
+	// reaches listeners declared with "from:body". The JSON form of the
+	// header names body as the target, so every widget hears it.
+	c.Header("HX-Trigger", `{"`+web.EventTweetDeleted+`":{"target":"body"}}`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", nil)
+}
+
+// likeFragment likes or unlikes a tweet and answers the like button in
+// its new state.
+func (s *server) likeFragment(liked bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v := s.viewer(c)
+		if v == nil {
+			s.signInPrompt(c, http.StatusUnauthorized, "Sign in to like tweets.")
+			return
+		}
+		l, err := s.Tweets.SetLike(c.Request.Context(), c.Param("id"), *v, liked)
+		if err != nil {
+			web.FragmentError(c, s.tmpl, err)
+			return
+		}
+		web.Trigger(c, web.EventLikeChanged)
+		s.render(c, http.StatusOK, "like", card{Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
+	}
+}
+
+// userTweets loads a page of the tweets of the person with a handle.
+func (s *server) userTweets(c *gin.Context, handle string) (tweetList, error) {
+	l := tweetList{Links: web.LinksFor(c, service), Viewer: s.viewer(c)}
+	p, err := s.People.ByHandle(c.Request.Context(), handle)
+	if err != nil {
+		return l, err
+	}
+	l.Handle = p.Handle
+	page, err := s.Tweets.ByAuthor(c.Request.Context(), p.ID, c.Query("cursor"), 20, orAnonymous(l.Viewer))
+	if err != nil {
+		return l, err
+	}
+	l.Cards, l.Next = s.cards(c, page.Tweets), page.Next
+	return l, nil
+}
+
+// userTweetsFragment is a person's tweets, newest first; with a cursor,
+// only the next page's cards, to append.
+func (s *server) userTweetsFragment(c *gin.Context) {
+	l, err := s.userTweets(c, c.Param("handle"))
+	switch {
+	case fault.Is(err, fault.NotFound):
+		s.render(c, http.StatusNotFound, "no-user", l)
+	case err != nil:
+		web.FragmentError(c, s.tmpl, err)
+	case c.Query("cursor") != "":
+		s.render(c, http.StatusOK, "tweet-rows", l)
+	default:
+		s.render(c, http.StatusOK, "tweet-list", l)
+	}
+}

@@ -1,0 +1,156 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humagin"
+
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/tweets"
+)
+
+// multipartOverhead is room in a request body for the multipart framing
+// and the small fields sent along with the files.
+const multipartOverhead = 64 << 10
+
+// parseUpload reads a multipart upload of at most files images, refusing
+// a body that cannot hold them under the size limit before reading it
+// all. The caller removes the form's temporary files.
+func parseUpload(w http.ResponseWriter, r *http.Request, files int) error {
+	limit := int64(files)*tweets.MaxMediaBytes + multipartOverhead
+	tooLarge := fault.New(fault.TooLarge, "That upload is larger than %d MB per image.", tweets.MaxMediaBytes>>20)
+	if r.ContentLength > limit {
+		return tooLarge
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	err := r.ParseMultipartForm(8 << 20)
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return tooLarge
+	case err != nil:
+		return fault.New(fault.Unsupported, "Send the image as multipart/form-data, in a part named file.")
+	}
+	return nil
+}
+
+// readImage reads one uploaded file, refusing it as soon as it passes the
+// size limit.
+func readImage(fh *multipart.FileHeader) ([]byte, error) {
+	if fh.Size > tweets.MaxMediaBytes {
+		return nil, fault.New(fault.TooLarge, "That image is larger than %d MB.", tweets.MaxMediaBytes>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, tweets.MaxMediaBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > tweets.MaxMediaBytes {
+		return nil, fault.New(fault.TooLarge, "That image is larger than %d MB.", tweets.MaxMediaBytes>>20)
+	}
+	return data, nil
+}
+
+type uploadForm struct {
+	File huma.FormFile `form:"file" required:"true" doc:"A JPEG, PNG, GIF or WebP image of at most 5 MB; the type is read from the bytes."`
+	Alt  string        `form:"alt" required:"false" maxLength:"4000" doc:"A description of the image (alt text), up to 1000 characters."`
+}
+
+type uploadInput struct {
+	RawBody huma.MultipartFormFiles[uploadForm]
+}
+
+type mediaOutput struct{ Body tweets.Media }
+
+type mediaFileInput struct {
+	ID string `path:"id" maxLength:"20"`
+}
+
+type mediaFileOutput struct {
+	ContentType  string `header:"Content-Type"`
+	CacheControl string `header:"Cache-Control"`
+	NoSniff      string `header:"X-Content-Type-Options"`
+	Policy       string `header:"Content-Security-Policy"`
+	Body         []byte
+}
+
+func (s *server) registerMediaAPI(api huma.API) {
+	// The multipart body is read here, with its size capped, before huma
+	// parses it (huma then reuses the parsed form): an oversized upload is
+	// answered 413 instead of being spooled to disk in full.
+	readBody := func(ctx huma.Context, next func(huma.Context)) {
+		c := humagin.Unwrap(ctx)
+		if err := parseUpload(c.Writer, c.Request, 1); err != nil {
+			huma.WriteErr(api, ctx, fault.Status(err), fault.Message(err))
+			return
+		}
+		defer c.Request.MultipartForm.RemoveAll()
+		next(ctx)
+	}
+
+	huma.Register(api, huma.Operation{
+		OperationID: "upload-media", Method: http.MethodPost, Path: "/tweets/api/media",
+		Summary: "Upload an image", Tags: []string{"media"}, DefaultStatus: http.StatusCreated,
+		Description: "Checks and re-encodes the image (no EXIF or other metadata survives) and keeps it for a day " +
+			"for you to attach to a tweet with media_ids. Over 5 MB is 413; a file that is not a JPEG, PNG, GIF or WebP " +
+			"is 415; a damaged image or one too large in pixels is 422.",
+		Security: web.Security, Errors: []int{401, 413, 415, 422},
+		Middlewares: huma.Middlewares{readBody},
+	}, func(ctx context.Context, in *uploadInput) (*mediaOutput, error) {
+		v, err := web.RequireViewer(ctx)
+		if err != nil {
+			return nil, err
+		}
+		form := in.RawBody.Data()
+		if form.File.File != nil {
+			form.File.Close()
+		}
+		fhs := in.RawBody.Form.File["file"]
+		if len(fhs) != 1 {
+			return nil, huma.Error422UnprocessableEntity("Send exactly one image, in a part named file.")
+		}
+		data, err := readImage(fhs[0])
+		if err != nil {
+			return nil, web.APIError(err)
+		}
+		m, err := s.Tweets.Upload(ctx, v.ID, data, form.Alt)
+		if err != nil {
+			return nil, web.APIError(err)
+		}
+		return &mediaOutput{Body: m}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-media", Method: http.MethodGet, Path: "/tweets/media/{id}",
+		Summary: "An image's bytes", Tags: []string{"media"}, Errors: []int{404},
+		Description: "Public, and never changes: served with a one-year cache lifetime.",
+		Responses: map[string]*huma.Response{"200": {
+			Description: "The image",
+			Content: map[string]*huma.MediaType{
+				"image/jpeg": {}, "image/png": {}, "image/gif": {},
+			},
+		}},
+	}, func(ctx context.Context, in *mediaFileInput) (*mediaFileOutput, error) {
+		f, err := s.Tweets.MediaFile(ctx, in.ID)
+		if err != nil {
+			return nil, web.APIError(err)
+		}
+		return &mediaFileOutput{
+			ContentType: f.ContentType, Body: f.Data,
+			CacheControl: "public, max-age=31536000, immutable",
+			NoSniff:      "nosniff",
+			// Opened on its own, an image cannot run anything.
+			Policy: "default-src 'none'; sandbox",
+		}, nil
+	})
+}

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/web"
+)
+
+// nav is the header of the service opened on its own: who is signed in.
+// (The people search and sign-out belong to profile.)
+type nav struct {
+	Links  web.Links
+	Handle string
+	SignIn string
+}
+
+func (s *server) page(c *gin.Context, title string) (web.Page, error) {
+	links := web.LinksFor(c, service)
+	p := links.Page(title)
+	n := nav{Links: links, SignIn: s.signInURL(c, links)}
+	if v := s.viewer(c); v != nil {
+		n.Handle = v.Handle
+	}
+	var err error
+	if p.Nav, err = web.Execute(s.tmpl, "nav", n); err != nil {
+		return p, err
+	}
+	if p.Left, err = web.Execute(s.tmpl, "side-about", n); err != nil {
+		return p, err
+	}
+	p.Right, err = web.Execute(s.tmpl, "side-tips", n)
+	return p, err
+}
+
+// homePage is the tweets service opened on its own: the compose box and
+// my tweets, in the same layout as the shell.
+func (s *server) homePage(c *gin.Context) {
+	p, err := s.page(c, "Tweets")
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	v := s.viewer(c)
+	if v == nil {
+		p.Main, err = web.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, web.LinksFor(c, service))})
+		if err != nil {
+			web.FragmentError(c, s.tmpl, err)
+			return
+		}
+		s.render(c, http.StatusOK, "layout", p)
+		return
+	}
+	box, err := web.Execute(s.tmpl, "compose", newCompose(""))
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	list, err := s.userTweets(c, v.Handle)
+	var mine template.HTML
+	switch {
+	case fault.Is(err, fault.NotFound):
+		// The session outlived its account, or profile does not know it yet.
+		mine, err = web.Execute(s.tmpl, "no-user", list)
+	case err != nil:
+		web.FragmentError(c, s.tmpl, err)
+		return
+	default:
+		mine, err = web.Execute(s.tmpl, "tweet-list", list)
+	}
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	p.Main = box + mine
+	s.render(c, http.StatusOK, "layout", p)
+}
+
+// userPage is a person's tweets on the service opened on its own.
+func (s *server) userPage(c *gin.Context) {
+	p, err := s.page(c, "@"+c.Param("handle"))
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	status := http.StatusOK
+	list, err := s.userTweets(c, c.Param("handle"))
+	switch {
+	case fault.Is(err, fault.NotFound):
+		status = http.StatusNotFound
+		p.Main, err = web.Execute(s.tmpl, "no-user", list)
+	case err != nil:
+		web.FragmentError(c, s.tmpl, err)
+		return
+	default:
+		p.Main, err = web.Execute(s.tmpl, "tweet-list", list)
+	}
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	s.render(c, status, "layout", p)
+}

@@ -1,0 +1,83 @@
+// Package server is the tweets service's HTTP side: its JSON API, its HTML
+// fragments (compose box, tweet cards, lists) and its own pages.
+package server
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/tweets"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// service is the name and URL prefix of this service.
+const service = "tweets"
+
+// Directory finds people by handle; people.Client is one.
+type Directory interface {
+	ByHandle(ctx context.Context, handle string) (people.Person, error)
+}
+
+// Deps are what the tweets server needs; the constructor reads no environment.
+type Deps struct {
+	Tweets   *tweets.Service
+	People   Directory
+	Verifier *auth.Verifier
+	Logger   *slog.Logger
+	Metrics  *web.Metrics
+	// SignInURL is where a signed-out visitor of the service opened on its
+	// own is sent to sign in: profile's own page. Behind the shell the
+	// shell's home is used instead.
+	SignInURL string
+}
+
+// parseTemplates adds this service's templates, which use a few functions
+// of their own (linkify), to the common layout and partials.
+func parseTemplates() *template.Template {
+	return template.Must(web.ParseTemplates(nil).Funcs(funcs).ParseFS(templates, "templates/*.html"))
+}
+
+type server struct {
+	Deps
+	tmpl *template.Template
+}
+
+// New returns the tweets service's HTTP handler.
+func New(d Deps) http.Handler {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	s := &server{Deps: d, tmpl: parseTemplates()}
+	r := web.NewEngine(service, d.Logger, d.Metrics)
+	r.Use(web.Authenticate(d.Verifier))
+
+	api := web.NewAPI(r, service, "murmur tweets API",
+		"Tweets, their images and likes. Ids are time-ordered 64-bit numbers written as strings.")
+	s.registerAPI(api)
+	s.registerMediaAPI(api)
+
+	r.GET("/tweets", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/tweets/") })
+	r.GET("/tweets/", s.homePage)
+	r.GET("/tweets/u/:handle", s.userPage)
+	f := r.Group("/tweets/frag")
+	f.GET("/compose", s.composeFragment)
+	f.POST("/tweets", s.postFragment)
+	f.POST("/media", s.uploadFragment)
+	f.GET("/cards", s.cardsFragment)
+	f.GET("/tweets/:id", s.cardFragment)
+	f.DELETE("/tweets/:id", s.deleteFragment)
+	f.PUT("/tweets/:id/like", s.likeFragment(true))
+	f.DELETE("/tweets/:id/like", s.likeFragment(false))
+	f.GET("/users/:handle/tweets", s.userTweetsFragment)
+	return web.Protect(r)
+}

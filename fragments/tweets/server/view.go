@@ -1,0 +1,145 @@
+package server
+
+import (
+	"html/template"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/tweets"
+)
+
+var funcs = template.FuncMap{"linkify": linkify}
+
+// urlPattern finds web addresses in tweet text. Trailing punctuation is
+// trimmed off afterwards: "see https://example.org." links without the dot.
+var urlPattern = regexp.MustCompile(`https?://[^\s<>"'\x60]+`)
+
+// linkify escapes a tweet's text and turns its http(s) addresses into
+// links that open in a new tab and carry no referrer or ranking credit.
+// Everything, the addresses included, goes through HTML escaping, so a
+// text holding markup or an SSI command shows as the characters typed.
+func linkify(text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range urlPattern.FindAllStringIndex(text, -1) {
+		start, end := m[0], m[1]
+		end = start + len(strings.TrimRight(text[start:end], ".,;:!?)]}*_"))
+		u, err := url.Parse(text[start:end])
+		if err != nil || u.Host == "" {
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(text[last:start]))
+		href := template.HTMLEscapeString(u.String())
+		b.WriteString(`<a href="` + href + `" rel="nofollow noopener noreferrer ugc" target="_blank">`)
+		b.WriteString(template.HTMLEscapeString(text[start:end]))
+		b.WriteString(`</a>`)
+		last = end
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
+}
+
+// card is one tweet as a viewer sees it.
+type card struct {
+	Links  web.Links
+	Viewer *auth.Viewer
+	Tweet  tweets.Tweet
+}
+
+// Mine tells whether the viewer wrote the tweet (and may delete it).
+func (c card) Mine() bool { return c.Viewer != nil && c.Viewer.ID == c.Tweet.Author.ID }
+
+// tweetList is a person's tweets, a page at a time.
+type tweetList struct {
+	Links  web.Links
+	Viewer *auth.Viewer
+	Handle string
+	Cards  []card
+	Next   string
+}
+
+// URL is where the list (or, with a cursor, its next page) comes from.
+func (l tweetList) URL() string {
+	return "/tweets/frag/users/" + url.PathEscape(l.Handle) + "/tweets"
+}
+
+// attachment is an uploaded image waiting in the compose box, or an
+// upload that failed.
+type attachment struct {
+	ID, URL, Alt string
+	Error        string
+}
+
+// compose is the compose box with what was typed.
+type compose struct {
+	Text        string
+	Left        int
+	Attachments []attachment
+	Error       string
+	MaxMedia    int
+	MaxText     int
+}
+
+func newCompose(text string) compose {
+	return compose{Text: text, Left: tweets.MaxText - tweets.Length(strings.TrimSpace(text)),
+		MaxMedia: tweets.MaxMedia, MaxText: tweets.MaxText}
+}
+
+// prompt is the sign-in prompt a signed-out viewer sees.
+type prompt struct {
+	Message string
+	Home    string
+}
+
+// signInURL is where a signed-out viewer signs in: the shell's home behind
+// the shell, profile's own page otherwise. Session cookies belong to a
+// host name, not a port, so when profile is configured on a loopback
+// address the link keeps the host name the browser used for this page
+// (localhost and 127.0.0.1 hold separate cookies).
+func (s *server) signInURL(c *gin.Context, l web.Links) string {
+	if l.Shell || s.SignInURL == "" {
+		return l.Home()
+	}
+	u, err := url.Parse(s.SignInURL)
+	if err != nil {
+		return s.SignInURL
+	}
+	host := u.Hostname()
+	reqHost, _, err := net.SplitHostPort(c.Request.Host)
+	if err != nil {
+		reqHost = c.Request.Host
+	}
+	loopback := func(h string) bool {
+		ip := net.ParseIP(h)
+		return h == "localhost" || (ip != nil && ip.IsLoopback())
+	}
+	if loopback(host) && loopback(reqHost) && host != reqHost {
+		u.Host = net.JoinHostPort(reqHost, u.Port())
+		if u.Port() == "" {
+			u.Host = reqHost
+		}
+	}
+	return u.String()
+}
+
+func (s *server) viewer(c *gin.Context) *auth.Viewer {
+	if v, ok := auth.ViewerFrom(c.Request.Context()); ok {
+		return &v
+	}
+	return nil
+}
+
+func (s *server) cards(c *gin.Context, list []tweets.Tweet) []card {
+	links, v := web.LinksFor(c, service), s.viewer(c)
+	out := make([]card, len(list))
+	for i, t := range list {
+		out[i] = card{Links: links, Viewer: v, Tweet: t}
+	}
+	return out
+}

@@ -1,0 +1,320 @@
+// Package store keeps the tweets service's tweets, likes and images in its
+// own SQLite file.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"io/fs"
+	"strings"
+	"time"
+
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/sqlite"
+	"murmur/fragments/tweets"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the tweets service's SQLite store.
+type Store struct{ db *sql.DB }
+
+var _ tweets.Store = (*Store)(nil)
+
+// Open opens the SQLite file at path and migrates it.
+func Open(ctx context.Context, path string) (*Store, error) {
+	sub, _ := fs.Sub(migrations, "migrations")
+	db, err := sqlite.Open(ctx, path, sub)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+var (
+	errNoTweet = fault.New(fault.NotFound, "This tweet does not exist or was deleted.")
+	errNoMedia = fault.New(fault.NotFound, "No such image.")
+)
+
+// CreateMedia keeps an uploaded image, not yet attached to any tweet.
+func (s *Store) CreateMedia(ctx context.Context, m tweets.NewMedia) (tweets.Media, error) {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO media (id, owner_id, content_type, width, height, alt, created_at, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.OwnerID, m.Image.ContentType, m.Image.Width, m.Image.Height, m.Alt, m.CreatedAt.UnixMilli(), m.Image.Data)
+	if err != nil {
+		return tweets.Media{}, err
+	}
+	id := tweets.FormatID(m.ID)
+	return tweets.Media{ID: id, URL: tweets.MediaURL(id), ContentType: m.Image.ContentType,
+		Width: m.Image.Width, Height: m.Image.Height, Alt: m.Alt, OwnerID: m.OwnerID}, nil
+}
+
+// MediaFile returns an image's bytes.
+func (s *Store) MediaFile(ctx context.Context, id string) (tweets.MediaFile, error) {
+	n, ok := tweets.ParseID(id)
+	if !ok {
+		return tweets.MediaFile{}, errNoMedia
+	}
+	var f tweets.MediaFile
+	err := s.db.QueryRowContext(ctx, `SELECT content_type, data FROM media WHERE id = ?`, n).Scan(&f.ContentType, &f.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, errNoMedia
+	}
+	return f, err
+}
+
+// CreateTweet inserts a tweet and attaches its images, which must be the
+// author's own and not yet attached, all in one transaction: a tweet never
+// exists with half its images.
+func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Tweet, error) {
+	t := tweets.Tweet{ID: tweets.FormatID(n.ID), Author: tweets.Author{ID: n.AuthorID}, Text: n.Text,
+		Media: []tweets.Media{}, CreatedAt: n.CreatedAt}
+	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tweets (id, author_id, text, created_at) VALUES (?, ?, ?, ?)`,
+			n.ID, n.AuthorID, n.Text, n.CreatedAt.UnixMilli()); err != nil {
+			return err
+		}
+		for i, a := range n.Attachments {
+			id, ok := tweets.ParseID(a.ID)
+			if !ok {
+				return fault.New(fault.Invalid, "There is no uploaded image %q.", a.ID)
+			}
+			var m tweets.Media
+			var attached sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT owner_id, tweet_id, content_type, width, height, alt FROM media WHERE id = ?`, id).
+				Scan(&m.OwnerID, &attached, &m.ContentType, &m.Width, &m.Height, &m.Alt)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return fault.New(fault.Invalid, "There is no uploaded image %s (images not attached within a day are removed).", a.ID)
+			case err != nil:
+				return err
+			case m.OwnerID != n.AuthorID:
+				return fault.New(fault.Invalid, "Image %s was uploaded by someone else: a tweet may only use your own images.", a.ID)
+			case attached.Valid:
+				return fault.New(fault.Invalid, "Image %s is already part of another tweet: upload it again to use it twice.", a.ID)
+			}
+			if a.Alt != nil {
+				m.Alt = *a.Alt
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE media SET tweet_id = ?, position = ?, alt = ? WHERE id = ?`,
+				n.ID, i, m.Alt, id); err != nil {
+				return err
+			}
+			m.ID = a.ID
+			m.URL = tweets.MediaURL(a.ID)
+			t.Media = append(t.Media, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return tweets.Tweet{}, err
+	}
+	return t, nil
+}
+
+const tweetColumns = `t.id, t.author_id, t.text, t.like_count, t.created_at,
+	EXISTS (SELECT 1 FROM likes l WHERE l.tweet_id = t.id AND l.user_id = ?1 AND ?1 != '')`
+
+func scanTweet(row interface{ Scan(...any) error }) (tweets.Tweet, int64, error) {
+	var t tweets.Tweet
+	var id, created int64
+	err := row.Scan(&id, &t.Author.ID, &t.Text, &t.LikeCount, &created, &t.LikedByMe)
+	t.ID, t.CreatedAt, t.Media = tweets.FormatID(id), time.UnixMilli(created).UTC(), []tweets.Media{}
+	return t, id, err
+}
+
+// queryTweets runs a query selecting tweetColumns and loads the images of
+// the tweets it finds.
+func (s *Store) queryTweets(ctx context.Context, query string, args ...any) ([]tweets.Tweet, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []tweets.Tweet
+	index := map[int64]int{}
+	for rows.Next() {
+		t, id, err := scanTweet(rows)
+		if err != nil {
+			return nil, err
+		}
+		index[id] = len(list)
+		list = append(list, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if len(list) == 0 {
+		return []tweets.Tweet{}, nil
+	}
+	ids := make([]any, 0, len(index))
+	for id := range index {
+		ids = append(ids, id)
+	}
+	mrows, err := s.db.QueryContext(ctx, `SELECT id, tweet_id, content_type, width, height, alt FROM media
+		WHERE tweet_id IN (?`+strings.Repeat(",?", len(ids)-1)+`) ORDER BY tweet_id, position`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var m tweets.Media
+		var id, tweetID int64
+		if err := mrows.Scan(&id, &tweetID, &m.ContentType, &m.Width, &m.Height, &m.Alt); err != nil {
+			return nil, err
+		}
+		m.ID = tweets.FormatID(id)
+		m.URL = tweets.MediaURL(m.ID)
+		t := &list[index[tweetID]]
+		m.OwnerID = t.Author.ID
+		t.Media = append(t.Media, m)
+	}
+	return list, mrows.Err()
+}
+
+// Tweets returns the tweets among ids that exist, in the order of ids;
+// malformed, unknown and repeated ids are left out.
+func (s *Store) Tweets(ctx context.Context, ids []string, viewerID string) ([]tweets.Tweet, error) {
+	args := []any{viewerID}
+	for _, id := range ids {
+		if n, ok := tweets.ParseID(id); ok {
+			args = append(args, n)
+		}
+	}
+	if len(args) == 1 {
+		return []tweets.Tweet{}, nil
+	}
+	found, err := s.queryTweets(ctx, `SELECT `+tweetColumns+` FROM tweets t
+		WHERE t.id IN (?2`+strings.Repeat(",?", len(args)-2)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]tweets.Tweet, len(found))
+	for _, t := range found {
+		byID[t.ID] = t
+	}
+	out := make([]tweets.Tweet, 0, len(found))
+	for _, id := range ids {
+		if t, ok := byID[id]; ok {
+			out = append(out, t)
+			delete(byID, id)
+		}
+	}
+	return out, nil
+}
+
+// TweetsByAuthor lists an author's tweets older than before (all when
+// before is 0), newest first.
+func (s *Store) TweetsByAuthor(ctx context.Context, authorID string, before int64, limit int, viewerID string) ([]tweets.Tweet, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	return s.queryTweets(ctx, `SELECT `+tweetColumns+` FROM tweets t
+		WHERE t.author_id = ?2 AND t.id < ?3 ORDER BY t.id DESC LIMIT ?4`, viewerID, authorID, before, limit)
+}
+
+// DeleteTweet removes a tweet; its likes and images go with it through
+// ON DELETE CASCADE, and a tombstone remembers whose it was.
+func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (bool, string, error) {
+	n, ok := tweets.ParseID(id)
+	if !ok {
+		return false, "", errNoTweet
+	}
+	var deleted bool
+	var author string
+	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT author_id FROM tweets WHERE id = ?`, n).Scan(&author)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = tx.QueryRowContext(ctx, `SELECT author_id FROM deleted_tweets WHERE id = ?`, n).Scan(&author)
+			if errors.Is(err, sql.ErrNoRows) {
+				return errNoTweet
+			}
+			if err == nil && author != by {
+				return fault.New(fault.Forbidden, "Only its author can delete a tweet.")
+			}
+			return err // already deleted by its author: nothing to do
+		}
+		if err != nil {
+			return err
+		}
+		if author != by {
+			return fault.New(fault.Forbidden, "Only its author can delete a tweet.")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tweets WHERE id = ?`, n); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO deleted_tweets (id, author_id, deleted_at) VALUES (?, ?, ?)`,
+			n, author, at.UnixMilli()); err != nil {
+			return err
+		}
+		deleted = true
+		return nil
+	})
+	return deleted, author, err
+}
+
+// SetLike records or removes a like. The count changes only when the like
+// did, inside the same write transaction (taken at BEGIN, see
+// sqlite.Open), so concurrent likes can neither be lost nor counted twice.
+func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool, at time.Time) (tweets.Like, error) {
+	n, ok := tweets.ParseID(tweetID)
+	if !ok {
+		return tweets.Like{}, errNoTweet
+	}
+	l := tweets.Like{TweetID: tweetID, UserID: userID, Liked: liked}
+	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM tweets WHERE id = ?)`, n).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return errNoTweet
+		}
+		var res sql.Result
+		var err error
+		delta := 1
+		if liked {
+			res, err = tx.ExecContext(ctx, `INSERT INTO likes (tweet_id, user_id, created_at) VALUES (?, ?, ?)
+				ON CONFLICT DO NOTHING`, n, userID, at.UnixMilli())
+		} else {
+			delta = -1
+			res, err = tx.ExecContext(ctx, `DELETE FROM likes WHERE tweet_id = ? AND user_id = ?`, n, userID)
+		}
+		if err != nil {
+			return err
+		}
+		changed, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if changed > 0 {
+			l.Changed = true
+			if _, err := tx.ExecContext(ctx, `UPDATE tweets SET like_count = like_count + ? WHERE id = ?`, delta, n); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRowContext(ctx, `SELECT like_count FROM tweets WHERE id = ?`, n).Scan(&l.LikeCount)
+	})
+	return l, err
+}
+
+// DeleteUnattachedMedia removes images uploaded before the given time that
+// no tweet uses.
+func (s *Store) DeleteUnattachedMedia(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM media WHERE tweet_id IS NULL AND created_at < ?`, before.UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

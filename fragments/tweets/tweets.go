@@ -1,0 +1,365 @@
+// Package tweets is murmur's posting domain: tweets, the images attached to
+// them, and likes. Storage and HTTP live in the store and server packages,
+// which depend on this one.
+package tweets
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/people"
+)
+
+// Author is who wrote a tweet, as the tweet shows them.
+type Author struct {
+	ID          string `json:"id" example:"42"`
+	Handle      string `json:"handle" example:"ada"`
+	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+}
+
+// Media is an image uploaded to murmur, attached to a tweet or waiting to be.
+type Media struct {
+	ID          string `json:"id" example:"519324558290944001"`
+	URL         string `json:"url" example:"/tweets/media/519324558290944001"`
+	ContentType string `json:"content_type" example:"image/jpeg"`
+	Width       int    `json:"width" example:"1200"`
+	Height      int    `json:"height" example:"800"`
+	Alt         string `json:"alt" doc:"Description of the image for people who cannot see it; may be empty."`
+	// OwnerID is who uploaded it; only they may attach it.
+	OwnerID string `json:"-"`
+}
+
+// MediaURL is where an image is served.
+func MediaURL(id string) string { return "/tweets/media/" + id }
+
+// Tweet is a short post, in the shape the JSON API and the events use.
+type Tweet struct {
+	ID        string    `json:"id" example:"519324558290944001" doc:"Time-ordered: a later tweet has a larger id."`
+	Author    Author    `json:"author"`
+	Text      string    `json:"text" example:"Hello, murmur!"`
+	Media     []Media   `json:"media"`
+	LikeCount int       `json:"like_count"`
+	LikedByMe bool      `json:"liked_by_me"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// MediaFile is the stored bytes of an image.
+type MediaFile struct {
+	ContentType string
+	Data        []byte
+}
+
+// NewMedia is what the store needs to keep an uploaded image.
+type NewMedia struct {
+	ID        int64
+	OwnerID   string
+	Alt       string
+	Image     Image
+	CreatedAt time.Time
+}
+
+// Attachment names an uploaded image to attach to a new tweet, with an
+// optional new description.
+type Attachment struct {
+	ID  string
+	Alt *string
+}
+
+// NewTweet is what the store needs to create a tweet.
+type NewTweet struct {
+	ID          int64
+	AuthorID    string
+	Text        string
+	Attachments []Attachment
+	CreatedAt   time.Time
+}
+
+// Page is one page of tweets, newest first, and the cursor of the next
+// ("" at the end).
+type Page struct {
+	Tweets []Tweet
+	Next   string
+}
+
+// Like is the state of one person's like of a tweet after a change.
+type Like struct {
+	TweetID   string `json:"tweet_id"`
+	UserID    string `json:"user_id"`
+	Liked     bool   `json:"liked"`
+	LikeCount int    `json:"like_count"`
+	// Changed is false when the like already was in the asked state.
+	Changed bool `json:"-"`
+}
+
+// Store keeps tweets, media and likes. Its errors carry fault kinds.
+// Tweets it returns have Author.ID set; the rest of Author is filled by
+// the domain from the profile service.
+type Store interface {
+	CreateMedia(ctx context.Context, m NewMedia) (Media, error)
+	MediaFile(ctx context.Context, id string) (MediaFile, error)
+	// CreateTweet inserts a tweet and attaches its media in one transaction;
+	// media that is unknown, another person's, or already attached is Invalid.
+	CreateTweet(ctx context.Context, t NewTweet) (Tweet, error)
+	// Tweets returns the tweets among ids that exist, in the order of ids,
+	// with LikedByMe set for the viewer (when not empty).
+	Tweets(ctx context.Context, ids []string, viewerID string) ([]Tweet, error)
+	// TweetsByAuthor lists an author's tweets with ids below before (0 for
+	// the newest), newest first.
+	TweetsByAuthor(ctx context.Context, authorID string, before int64, limit int, viewerID string) ([]Tweet, error)
+	// DeleteTweet removes a tweet with its likes and media: NotFound for an
+	// id that never was a tweet, Forbidden when by is not its author.
+	// Deleting a tweet its author already deleted reports deleted=false.
+	DeleteTweet(ctx context.Context, id string, by string, at time.Time) (deleted bool, authorID string, err error)
+	SetLike(ctx context.Context, tweetID, userID string, liked bool, at time.Time) (Like, error)
+	// DeleteUnattachedMedia removes media uploaded before the given time and
+	// never attached to a tweet.
+	DeleteUnattachedMedia(ctx context.Context, before time.Time) (int, error)
+}
+
+// Authors finds the public identity of users; people.Client is one.
+type Authors interface {
+	ByIDs(ctx context.Context, ids []string) (map[string]people.Person, error)
+}
+
+// Publisher announces facts to the other services.
+type Publisher interface {
+	Publish(ctx context.Context, topic string, payload any)
+}
+
+// Service is the posting domain's operations.
+type Service struct {
+	store   Store
+	authors Authors
+	bus     Publisher
+	ids     *IDs
+	now     func() time.Time
+	logger  *slog.Logger
+}
+
+// Option changes how a Service is built.
+type Option func(*Service)
+
+// WithClock makes the service read time from now (tests move it forward).
+func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
+
+// WithLogger makes the service log through l.
+func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
+
+// NewService returns the posting operations over a store.
+func NewService(store Store, authors Authors, bus Publisher, opts ...Option) *Service {
+	s := &Service{store: store, authors: authors, bus: bus, now: time.Now, logger: slog.Default()}
+	for _, o := range opts {
+		o(s)
+	}
+	s.ids = NewIDs(s.now)
+	return s
+}
+
+// Upload checks, cleans and keeps an image for owner to attach later.
+func (s *Service) Upload(ctx context.Context, owner string, data []byte, alt string) (Media, error) {
+	alt, err := CleanAlt(alt)
+	if err != nil {
+		return Media{}, err
+	}
+	img, err := ProcessImage(data)
+	if err != nil {
+		return Media{}, err
+	}
+	return s.store.CreateMedia(ctx, NewMedia{
+		ID: s.ids.Next(), OwnerID: owner, Alt: alt, Image: img,
+		CreatedAt: s.now().UTC().Truncate(time.Millisecond),
+	})
+}
+
+// MediaFile returns an image's bytes.
+func (s *Service) MediaFile(ctx context.Context, id string) (MediaFile, error) {
+	return s.store.MediaFile(ctx, id)
+}
+
+// TweetCreatedEvent is the payload of tweet.created: the tweet as the API
+// shows it, plus the author's id at the top level for quick routing.
+type TweetCreatedEvent struct {
+	Tweet
+	AuthorID string `json:"author_id"`
+}
+
+// TweetDeletedEvent is the payload of tweet.deleted.
+type TweetDeletedEvent struct {
+	ID       string `json:"id"`
+	AuthorID string `json:"author_id"`
+}
+
+// Post publishes a tweet by the viewer with up to four of their uploaded images.
+func (s *Service) Post(ctx context.Context, author auth.Viewer, text string, media []Attachment) (Tweet, error) {
+	text, err := CleanText(text)
+	if err != nil {
+		return Tweet{}, err
+	}
+	if len(media) > MaxMedia {
+		return Tweet{}, fault.New(fault.Invalid, "A tweet can have at most %d images.", MaxMedia)
+	}
+	seen := map[string]bool{}
+	for i, a := range media {
+		if seen[a.ID] {
+			return Tweet{}, fault.New(fault.Invalid, "The same image is attached twice.")
+		}
+		seen[a.ID] = true
+		if a.Alt != nil {
+			alt, err := CleanAlt(*a.Alt)
+			if err != nil {
+				return Tweet{}, err
+			}
+			media[i].Alt = &alt
+		}
+	}
+	t, err := s.store.CreateTweet(ctx, NewTweet{
+		ID: s.ids.Next(), AuthorID: author.ID, Text: text, Attachments: media,
+		CreatedAt: s.now().UTC().Truncate(time.Millisecond),
+	})
+	if err != nil {
+		return Tweet{}, err
+	}
+	s.fillAuthors(ctx, []*Tweet{&t}, author)
+	s.bus.Publish(ctx, events.TweetCreated, TweetCreatedEvent{Tweet: t, AuthorID: author.ID})
+	return t, nil
+}
+
+var errNoTweet = fault.New(fault.NotFound, "This tweet does not exist or was deleted.")
+
+// Tweet finds one tweet as the viewer sees it.
+func (s *Service) Tweet(ctx context.Context, id string, viewer auth.Viewer) (Tweet, error) {
+	list, err := s.Tweets(ctx, []string{id}, viewer)
+	if err != nil {
+		return Tweet{}, err
+	}
+	if len(list) == 0 {
+		return Tweet{}, errNoTweet
+	}
+	return list[0], nil
+}
+
+// Tweets returns the tweets among ids that exist, in the order given.
+func (s *Service) Tweets(ctx context.Context, ids []string, viewer auth.Viewer) ([]Tweet, error) {
+	list, err := s.store.Tweets(ctx, ids, viewer.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.fill(ctx, list, viewer)
+	return list, nil
+}
+
+// ByAuthor lists an author's tweets, newest first, a page at a time.
+func (s *Service) ByAuthor(ctx context.Context, authorID, cursor string, limit int, viewer auth.Viewer) (Page, error) {
+	var before int64
+	if cursor != "" {
+		var ok bool
+		if before, ok = ParseID(cursor); !ok {
+			return Page{}, fault.New(fault.Invalid, "The cursor is not one this service gave out.")
+		}
+	}
+	limit = max(1, min(limit, 100))
+	list, err := s.store.TweetsByAuthor(ctx, authorID, before, limit+1, viewer.ID)
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{Tweets: list}
+	if len(list) > limit {
+		page.Tweets = list[:limit]
+		page.Next = list[limit-1].ID
+	}
+	s.fill(ctx, page.Tweets, viewer)
+	return page, nil
+}
+
+// Delete removes the viewer's tweet. Deleting it again succeeds quietly.
+func (s *Service) Delete(ctx context.Context, id string, by auth.Viewer) error {
+	deleted, authorID, err := s.store.DeleteTweet(ctx, id, by.ID, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	if deleted {
+		s.bus.Publish(ctx, events.TweetDeleted, TweetDeletedEvent{ID: id, AuthorID: authorID})
+	}
+	return nil
+}
+
+// SetLike likes (or unlikes) a tweet for the viewer; asking for the state
+// it is already in changes nothing and announces nothing.
+func (s *Service) SetLike(ctx context.Context, tweetID string, by auth.Viewer, liked bool) (Like, error) {
+	l, err := s.store.SetLike(ctx, tweetID, by.ID, liked, s.now().UTC())
+	if err != nil {
+		return Like{}, err
+	}
+	if l.Changed {
+		s.bus.Publish(ctx, events.LikeChanged, l)
+	}
+	return l, nil
+}
+
+// CleanupMedia removes images uploaded more than a day ago and never
+// attached to a tweet, and tells how many.
+func (s *Service) CleanupMedia(ctx context.Context) (int, error) {
+	return s.store.DeleteUnattachedMedia(ctx, s.now().Add(-24*time.Hour))
+}
+
+// RunMediaCleanup cleans up unattached media now and then every interval,
+// until ctx ends.
+func (s *Service) RunMediaCleanup(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.CleanupMedia(ctx); err != nil && ctx.Err() == nil {
+			s.logger.ErrorContext(ctx, "clean up unattached media", "err", err)
+		} else if n > 0 {
+			s.logger.InfoContext(ctx, "cleaned up unattached media", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Service) fill(ctx context.Context, list []Tweet, viewer auth.Viewer) {
+	ptrs := make([]*Tweet, len(list))
+	for i := range list {
+		ptrs[i] = &list[i]
+	}
+	s.fillAuthors(ctx, ptrs, viewer)
+}
+
+// fillAuthors completes the authors of tweets from the profile service.
+// When profile cannot answer, tweets still render: the viewer's own
+// tweets with the handle from their session, others as "unknown".
+func (s *Service) fillAuthors(ctx context.Context, list []*Tweet, viewer auth.Viewer) {
+	if len(list) == 0 {
+		return
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, t := range list {
+		if !seen[t.Author.ID] {
+			ids, seen[t.Author.ID] = append(ids, t.Author.ID), true
+		}
+	}
+	found, err := s.authors.ByIDs(ctx, ids)
+	if err != nil {
+		s.logger.WarnContext(ctx, "look up tweet authors", "err", err)
+	}
+	for _, t := range list {
+		p, ok := found[t.Author.ID]
+		switch {
+		case ok:
+			t.Author = Author{ID: p.ID, Handle: p.Handle, DisplayName: p.DisplayName}
+		case viewer.ID != "" && viewer.ID == t.Author.ID:
+			t.Author = Author{ID: viewer.ID, Handle: viewer.Handle, DisplayName: viewer.Handle}
+		default:
+			t.Author = Author{ID: t.Author.ID, Handle: "unknown", DisplayName: "Unknown"}
+		}
+	}
+}
