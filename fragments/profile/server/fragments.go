@@ -21,9 +21,12 @@ type view struct {
 	Query    string
 	Next     string
 	Editable bool
-	Form     form
-	SignIn   form
-	SignUp   form
+	// Counts shows follower counts in my card (on the home page; a
+	// person's page has the follow service's own card for that).
+	Counts bool
+	Form   form
+	SignIn form
+	SignUp form
 }
 
 // person is one entry of a list of people, with the links of the request.
@@ -159,7 +162,7 @@ func (s *server) meFragment(c *gin.Context) {
 		s.render(c, http.StatusOK, "auth", v)
 		return
 	}
-	v.User, v.Editable = *v.Viewer, true
+	v.User, v.Editable, v.Counts = *v.Viewer, true, true
 	s.render(c, http.StatusOK, "card", v)
 }
 
@@ -189,7 +192,7 @@ func (s *server) meSaveFragment(c *gin.Context) {
 		return
 	}
 	web.Trigger(c, web.EventProfileChanged)
-	v.User, v.Editable = u, true
+	v.User, v.Editable, v.Counts = u, true, true
 	s.render(c, http.StatusOK, "card", v)
 }
 
