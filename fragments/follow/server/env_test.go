@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -20,23 +19,18 @@ import (
 	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/testkit"
 	"murmur/fragments/internal/web"
-	"murmur/fragments/profile"
-	profileserver "murmur/fragments/profile/server"
-	profilestore "murmur/fragments/profile/store"
+	"murmur/fragments/profile/profiletest"
 )
 
 // env is a follow service under test with the real things around it: its
 // SQLite file, a Redis server, and a profile service of its own.
 type env struct {
 	follow   *httptest.Server
-	profile  *httptest.Server
+	profile  *profiletest.Server
 	sessions *testkit.Sessions
 	redis    *testkit.Redis
 	bus      *events.Bus
 }
-
-// cheapPasswords keep sign-ups fast in tests; the cost is not under test here.
-var cheapPasswords = profile.Passwords{Memory: 64, Time: 1, Threads: 1}
 
 func mustEnv(t *testing.T) *env {
 	t.Helper()
@@ -44,18 +38,7 @@ func mustEnv(t *testing.T) *env {
 	logger := slog.New(slog.DiscardHandler)
 	e := &env{redis: testkit.MustRedis(t), sessions: testkit.MustSessions(t)}
 
-	pst, err := profilestore.Open(ctx, testkit.DBPath(t, "profile"))
-	if err != nil {
-		t.Fatalf("open profile store: %v", err)
-	}
-	t.Cleanup(func() { pst.Close() })
-	pbus := mustBus(t, e.redis.URL)
-	e.profile = httptest.NewServer(profileserver.New(profileserver.Deps{
-		Accounts: profile.NewAccounts(pst, cheapPasswords, pbus),
-		Issuer:   e.sessions.Issuer, Logger: logger, Metrics: web.NewMetrics("profile"),
-		SignInEvery: time.Millisecond, SignInBurst: 100000,
-	}))
-	t.Cleanup(e.profile.Close)
+	e.profile = profiletest.MustServer(t, e.sessions)
 
 	fst, err := store.Open(ctx, testkit.DBPath(t, "follow"))
 	if err != nil {
@@ -83,27 +66,12 @@ func mustBus(tb testing.TB, url string) *events.Bus {
 }
 
 // user is a person signed up through profile's API, with a session token.
-type user struct {
-	ID, Handle, Name, Token string
-}
+type user = profiletest.User
 
 // mustUser signs a person up through profile's JSON API.
 func (e *env) mustUser(t testing.TB, handle, name string) user {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"handle": handle, "password": "correct horse", "display_name": name})
-	resp, err := http.Post(e.profile.URL+"/profile/api/users", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var u struct {
-		ID     string `json:"id"`
-		Handle string `json:"handle"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&u); err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("sign up %s: status %d, %v", handle, resp.StatusCode, err)
-	}
-	return user{ID: u.ID, Handle: u.Handle, Name: name, Token: e.sessions.Token(t, u.ID, u.Handle)}
+	return e.profile.MustUser(t, handle, name)
 }
 
 // reply is an answer of the follow service.

@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"math"
 	"strconv"
 	"time"
@@ -28,8 +27,7 @@ var _ follow.Store = (*Store)(nil)
 
 // Open opens the SQLite file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	sub, _ := fs.Sub(migrations, "migrations")
-	db, err := sqlite.Open(ctx, path, sub)
+	db, err := sqlite.Open(ctx, path, migrations)
 	if err != nil {
 		return nil, err
 	}

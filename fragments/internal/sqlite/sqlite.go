@@ -17,7 +17,8 @@ import (
 )
 
 // Open opens (creating when needed) the SQLite file at path and applies the
-// migrations found in the *.sql files of migrations, in version order.
+// migrations in the migrations/*.sql files of fsys (a store's embedded
+// folder), in version order.
 //
 // The connection settings matter for a server:
 //   - WAL lets readers run while one writer commits, instead of blocking on it;
@@ -29,7 +30,11 @@ import (
 //     much faster than FULL;
 //   - foreign_keys is off by default in SQLite and must be asked for on every
 //     connection, which the DSN does.
-func Open(ctx context.Context, path string, migrations fs.FS) (*sql.DB, error) {
+func Open(ctx context.Context, path string, fsys fs.FS) (*sql.DB, error) {
+	migrations, err := fs.Sub(fsys, "migrations")
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}

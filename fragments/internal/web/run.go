@@ -7,17 +7,51 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
+	"time"
 
+	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/config"
+	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/people"
 )
 
-// Builder constructs a service from its configuration. It returns the HTTP
-// handler and a function releasing what it opened (databases, Redis).
-type Builder func(ctx context.Context, cfg config.Service, logger *slog.Logger, metrics *Metrics) (http.Handler, func(), error)
+// Runtime is what every service's main builds on: its configuration,
+// logger, metrics and event bus, and what to close at shutdown.
+type Runtime struct {
+	Config  config.Service
+	Logger  *slog.Logger
+	Metrics *Metrics
+	Bus     *events.Bus
+	closers []func()
+}
+
+// OnClose registers f to run at shutdown, after the server has stopped;
+// the last registered runs first.
+func (r *Runtime) OnClose(f func()) { r.closers = append(r.closers, f) }
+
+func (r *Runtime) close() {
+	for _, f := range slices.Backward(r.closers) {
+		f()
+	}
+	r.closers = nil
+}
+
+// Verifier is how a service other than profile checks session tokens.
+func (r *Runtime) Verifier() (*auth.Verifier, error) {
+	return auth.NewServiceVerifier(r.Config.JWTPublicKey, r.Config.ProfileURL)
+}
+
+// People is a client of profile's directory, caching answers for a minute.
+func (r *Runtime) People() *people.Client { return people.New(r.Config.ProfileURL, time.Minute) }
+
+// Builder constructs a service on a runtime and returns its HTTP handler.
+type Builder func(ctx context.Context, rt *Runtime) (http.Handler, error)
 
 // Main is the whole main function of a service: read the configuration,
-// build the service, serve until SIGINT or SIGTERM, then shut down cleanly.
+// connect the event bus, build the service, serve until SIGINT or SIGTERM,
+// then shut down cleanly.
 func Main(name string, build Builder) {
 	cfg, err := config.Load(name)
 	if err != nil {
@@ -28,15 +62,24 @@ func Main(name string, build Builder) {
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	h, closeFn, err := build(ctx, cfg, logger, NewMetrics(name))
+	rt := &Runtime{Config: cfg, Logger: logger, Metrics: NewMetrics(name)}
+	if err := run(ctx, rt, build); err != nil {
+		logger.Error("stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, rt *Runtime, build Builder) error {
+	defer rt.close()
+	bus, err := events.Connect(rt.Config.RedisURL, rt.Logger, rt.Metrics.Registry)
 	if err != nil {
-		logger.Error("start failed", "err", err)
-		os.Exit(1)
+		return fmt.Errorf("event bus: %w", err)
 	}
-	defer closeFn()
-	if err := Serve(ctx, cfg.Listen, h, logger); err != nil {
-		logger.Error("server stopped", "err", err)
-		closeFn()
-		os.Exit(1)
+	rt.Bus = bus
+	rt.OnClose(func() { bus.Close() })
+	h, err := build(ctx, rt)
+	if err != nil {
+		return fmt.Errorf("start: %w", err)
 	}
+	return Serve(ctx, rt.Config.Listen, h, rt.Logger)
 }

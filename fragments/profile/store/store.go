@@ -7,7 +7,6 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
-	"io/fs"
 	"strconv"
 	"strings"
 	"time"
@@ -29,8 +28,7 @@ var _ profile.Store = (*Store)(nil)
 
 // Open opens the SQLite file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	sub, _ := fs.Sub(migrations, "migrations")
-	db, err := sqlite.Open(ctx, path, sub)
+	db, err := sqlite.Open(ctx, path, migrations)
 	if err != nil {
 		return nil, err
 	}

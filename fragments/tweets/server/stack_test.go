@@ -22,9 +22,7 @@ import (
 	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/testkit"
 	"murmur/fragments/internal/web"
-	"murmur/fragments/profile"
-	profileserver "murmur/fragments/profile/server"
-	profilestore "murmur/fragments/profile/store"
+	"murmur/fragments/profile/profiletest"
 	"murmur/fragments/tweets"
 	"murmur/fragments/tweets/server"
 	"murmur/fragments/tweets/store"
@@ -56,7 +54,7 @@ type stack struct {
 	Bus      *events.Bus
 	Tweets   *tweets.Service
 	Clock    *clock
-	profile  *httptest.Server
+	profile  *profiletest.Server
 	sessions *testkit.Sessions
 }
 
@@ -71,17 +69,7 @@ func mustStack(t *testing.T) *stack {
 	s := &stack{Redis: testkit.MustRedis(t), sessions: testkit.MustSessions(t),
 		Clock: &clock{now: time.Now().UTC()}}
 
-	pst, err := profilestore.Open(ctx, testkit.DBPath(t, "profile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pst.Close() })
-	s.profile = httptest.NewServer(profileserver.New(profileserver.Deps{
-		Accounts: profile.NewAccounts(pst, profile.Passwords{Memory: 64, Time: 1, Threads: 1}, nopPublisher{}),
-		Issuer:   s.sessions.Issuer, Logger: logger, Metrics: web.NewMetrics("profile"),
-		SignInEvery: time.Millisecond, SignInBurst: 1000,
-	}))
-	t.Cleanup(s.profile.Close)
+	s.profile = profiletest.MustServer(t, s.sessions)
 
 	st, err := store.Open(ctx, testkit.DBPath(t, "tweets"))
 	if err != nil {
@@ -106,28 +94,11 @@ func mustStack(t *testing.T) *stack {
 }
 
 // user is a person signed up on the test's profile service.
-type user struct {
-	ID, Handle, DisplayName, Token string
-}
+type user = profiletest.User
 
 func (s *stack) mustUser(t *testing.T, handle, displayName string) user {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"handle": handle, "password": "correct horse", "display_name": displayName})
-	resp, err := http.Post(s.profile.URL+"/profile/api/users", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var u struct {
-		ID     string `json:"id"`
-		Handle string `json:"handle"`
-	}
-	if resp.StatusCode != http.StatusCreated {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("sign up %s: %s %s", handle, resp.Status, b)
-	}
-	json.NewDecoder(resp.Body).Decode(&u)
-	return user{ID: u.ID, Handle: u.Handle, DisplayName: displayName, Token: s.sessions.Token(t, u.ID, u.Handle)}
+	return s.profile.MustUser(t, handle, displayName)
 }
 
 // response is an answer read in full.

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
-	"io/fs"
 	"strings"
 	"time"
 
@@ -26,8 +25,7 @@ var _ tweets.Store = (*Store)(nil)
 
 // Open opens the SQLite file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	sub, _ := fs.Sub(migrations, "migrations")
-	db, err := sqlite.Open(ctx, path, sub)
+	db, err := sqlite.Open(ctx, path, migrations)
 	if err != nil {
 		return nil, err
 	}

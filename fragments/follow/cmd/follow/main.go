@@ -5,43 +5,32 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"murmur/fragments/follow"
 	"murmur/fragments/follow/server"
 	"murmur/fragments/follow/store"
-	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/config"
-	"murmur/fragments/internal/events"
-	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/web"
 )
 
 func main() { web.Main("follow", build) }
 
-func build(ctx context.Context, cfg config.Service, logger *slog.Logger, metrics *web.Metrics) (http.Handler, func(), error) {
-	verifier, err := auth.NewServiceVerifier(cfg.JWTPublicKey, cfg.ProfileURL)
+func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
+	verifier, err := rt.Verifier()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabasePath())
+	st, err := store.Open(ctx, rt.Config.DatabasePath())
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	bus, err := events.Connect(cfg.RedisURL, logger, metrics.Registry)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	h := server.New(server.Deps{
-		Graph:     follow.NewGraph(st, people.New(cfg.ProfileURL, time.Minute), bus),
+	rt.OnClose(func() { st.Close() })
+	return server.New(server.Deps{
+		Graph:     follow.NewGraph(st, rt.People(), rt.Bus),
 		Verifier:  verifier,
-		Logger:    logger,
-		Metrics:   metrics,
-		SignInURL: strings.TrimRight(cfg.ProfileURL, "/") + "/profile/#signin",
-	})
-	return h, func() { bus.Close(); st.Close() }, nil
+		Logger:    rt.Logger,
+		Metrics:   rt.Metrics,
+		SignInURL: strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/#signin",
+	}), nil
 }

@@ -4,12 +4,9 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/config"
-	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/profile"
 	"murmur/fragments/profile/server"
@@ -18,26 +15,21 @@ import (
 
 func main() { web.Main("profile", build) }
 
-func build(ctx context.Context, cfg config.Service, logger *slog.Logger, metrics *web.Metrics) (http.Handler, func(), error) {
-	key, err := auth.LoadOrCreatePrivateKey(cfg.JWTPrivateKey)
+func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
+	key, err := auth.LoadOrCreatePrivateKey(rt.Config.JWTPrivateKey)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabasePath())
+	st, err := store.Open(ctx, rt.Config.DatabasePath())
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	bus, err := events.Connect(cfg.RedisURL, logger, metrics.Registry)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	h := server.New(server.Deps{
-		Accounts:      profile.NewAccounts(st, profile.DefaultPasswords, bus),
-		Issuer:        auth.NewIssuer(key, cfg.SessionTTL),
-		Logger:        logger,
-		Metrics:       metrics,
-		SecureCookies: cfg.SecureCookies,
-	})
-	return h, func() { bus.Close(); st.Close() }, nil
+	rt.OnClose(func() { st.Close() })
+	return server.New(server.Deps{
+		Accounts:      profile.NewAccounts(st, profile.DefaultPasswords, rt.Bus),
+		Issuer:        auth.NewIssuer(key, rt.Config.SessionTTL),
+		Logger:        rt.Logger,
+		Metrics:       rt.Metrics,
+		SecureCookies: rt.Config.SecureCookies,
+	}), nil
 }

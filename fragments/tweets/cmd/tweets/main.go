@@ -4,15 +4,10 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
-	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/config"
-	"murmur/fragments/internal/events"
-	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 	"murmur/fragments/tweets/server"
@@ -21,30 +16,25 @@ import (
 
 func main() { web.Main("tweets", build) }
 
-func build(ctx context.Context, cfg config.Service, logger *slog.Logger, metrics *web.Metrics) (http.Handler, func(), error) {
-	verifier, err := auth.NewServiceVerifier(cfg.JWTPublicKey, cfg.ProfileURL)
+func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
+	verifier, err := rt.Verifier()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabasePath())
+	st, err := store.Open(ctx, rt.Config.DatabasePath())
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	bus, err := events.Connect(cfg.RedisURL, logger, metrics.Registry)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	directory := people.New(cfg.ProfileURL, time.Minute)
-	svc := tweets.NewService(st, directory, bus, tweets.WithLogger(logger))
+	rt.OnClose(func() { st.Close() })
+	directory := rt.People()
+	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger))
 	go svc.RunMediaCleanup(ctx, time.Hour)
-	h := server.New(server.Deps{
+	return server.New(server.Deps{
 		Tweets:    svc,
 		People:    directory,
 		Verifier:  verifier,
-		Logger:    logger,
-		Metrics:   metrics,
-		SignInURL: strings.TrimRight(cfg.ProfileURL, "/") + "/profile/",
-	})
-	return h, func() { bus.Close(); st.Close() }, nil
+		Logger:    rt.Logger,
+		Metrics:   rt.Metrics,
+		SignInURL: strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/",
+	}), nil
 }
