@@ -52,9 +52,16 @@ status: ## show what is running
 logs: ## follow the logs of every part
 	@tail -F $(RUN_DIR)/logs/*.log
 
-.PHONY: test
-test: test-deps assets ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: lint
+lint: assets ## gofmt, go vet and staticcheck
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+.PHONY: test
+test: test-deps lint ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys
 	$(GO) test -count=1 -timeout 30m ./...
 
 .PHONY: bench

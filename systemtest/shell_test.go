@@ -27,11 +27,11 @@ func TestShellComposesPages(t *testing.T) {
 	})
 
 	me := NewClient(s.URL())
-	status, _, h := me.Do(t, "POST", "/profile/api/users", map[string]string{"handle": "ssi", "password": "password1", "display_name": "S"})
+	status, _, _ := me.Do(t, "POST", "/profile/api/users", map[string]string{"handle": "ssi", "password": "password1", "display_name": "S"})
 	if status != 201 {
 		t.Fatalf("sign up through the shell: %d", status)
 	}
-	status, _, h = me.Do(t, "POST", "/profile/api/sessions", map[string]string{"handle": "ssi", "password": "password1"})
+	status, _, h := me.Do(t, "POST", "/profile/api/sessions", map[string]string{"handle": "ssi", "password": "password1"})
 	if status != 201 || !strings.Contains(h.Get("Set-Cookie"), "murmur_session=") {
 		t.Fatalf("sign in through the shell: %d, Set-Cookie %q (a direct request must set the cookie)", status, h.Get("Set-Cookie"))
 	}

@@ -58,10 +58,6 @@ type stack struct {
 	sessions *testkit.Sessions
 }
 
-type nopPublisher struct{}
-
-func (nopPublisher) Publish(context.Context, string, any) {}
-
 func mustStack(t *testing.T) *stack {
 	t.Helper()
 	ctx := context.Background()

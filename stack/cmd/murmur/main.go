@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -85,7 +86,7 @@ func main() {
 // OUT LISTEN service=host:port ... (several of one service run instances).
 func render(args []string) error {
 	if len(args) < 2 {
-		return fmt.Errorf("usage: murmur render OUT LISTEN profile=host:port tweets=host:port ...")
+		return errors.New("usage: murmur render OUT LISTEN profile=host:port tweets=host:port (and follow, timeline)")
 	}
 	out, listen := args[0], args[1]
 	addrs := map[string][]string{}
