@@ -115,6 +115,9 @@ type Store interface {
 	// Deleting a tweet its author already deleted reports deleted=false.
 	DeleteTweet(ctx context.Context, id string, by string, at time.Time) (deleted bool, authorID string, err error)
 	SetLike(ctx context.Context, tweetID, userID string, liked bool, at time.Time) (Like, error)
+	// Feed returns up to q.Limit tweets by q.Authors below q.Below in the
+	// feed's order (see FeedQuery), with LikedByMe set for q.ViewerID.
+	Feed(ctx context.Context, q FeedQuery) ([]Tweet, error)
 	// DeleteUnattachedMedia removes media uploaded before the given time and
 	// never attached to a tweet.
 	DeleteUnattachedMedia(ctx context.Context, before time.Time) (int, error)

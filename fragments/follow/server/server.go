@@ -44,8 +44,10 @@ func New(d Deps) http.Handler {
 	r := web.NewEngine(service, d.Logger, d.Metrics)
 	r.Use(web.Authenticate(d.Verifier))
 
-	s.registerAPI(web.NewAPI(r, service, "murmur follow API",
-		"The follow graph of murmur: following and unfollowing, counts, followers and following lists."))
+	api := web.NewAPI(r, service, "murmur follow API",
+		"The follow graph of murmur: following and unfollowing, counts, followers and following lists.")
+	s.registerAPI(api)
+	s.registerFollowingIDsAPI(api)
 
 	r.GET("/follow", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/follow/") })
 	r.GET("/follow/", s.homePage)

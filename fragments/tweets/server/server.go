@@ -65,6 +65,7 @@ func New(d Deps) http.Handler {
 		"Tweets, their images and likes. Ids are time-ordered 64-bit numbers written as strings.")
 	s.registerAPI(api)
 	s.registerMediaAPI(api)
+	s.registerFeedAPI(api)
 
 	r.GET("/tweets", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/tweets/") })
 	r.GET("/tweets/", s.homePage)

@@ -1,0 +1,33 @@
+// Command timeline runs murmur's timeline service: the home feed, read from
+// the tweets and follow services, and its live push over websockets, under
+// /timeline/.
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"murmur/fragments/internal/web"
+	"murmur/fragments/timeline"
+	"murmur/fragments/timeline/live"
+	"murmur/fragments/timeline/server"
+	"murmur/fragments/timeline/sources"
+)
+
+func main() { web.Main("timeline", build) }
+
+func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
+	verifier, err := rt.Verifier()
+	if err != nil {
+		return nil, err
+	}
+	homes := timeline.NewHomes(sources.NewTweets(rt.Config.TweetsURL), sources.NewFollow(rt.Config.FollowURL))
+	hub := live.NewHub(homes, rt.Logger, rt.Metrics.Registry)
+	go hub.Run(ctx, rt.Bus.Client())
+	return server.New(server.Deps{
+		Homes: homes, Hub: hub, Verifier: verifier, Logger: rt.Logger, Metrics: rt.Metrics, Done: ctx,
+		SignInURL: strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/",
+		FollowURL: rt.Config.FollowURL,
+	}), nil
+}

@@ -1,0 +1,48 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"murmur/fragments/internal/web"
+	"murmur/fragments/timeline"
+)
+
+type homeInput struct {
+	Sort   string `query:"sort" enum:"recent,popular" default:"recent" doc:"recent: newest first; popular: most liked first, ties newest first."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
+	Cursor string `query:"cursor" maxLength:"60" doc:"The next value of the previous page."`
+}
+
+// TweetList is a page of the home timeline.
+type TweetList struct {
+	Items []timeline.Tweet `json:"items"`
+	Next  *string          `json:"next" doc:"Cursor of the next page; null on the last. A position in the order, so tweets posted meanwhile never repeat or skip entries."`
+}
+
+type homeOutput struct{ Body TweetList }
+
+func (s *server) registerAPI(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "get-home", Method: http.MethodGet, Path: "/timeline/api/home",
+		Summary:     "My home timeline",
+		Description: "My tweets and those of everyone I follow. For live updates open the websocket GET /timeline/api/stream (optionally ?since=<newest id you have>), which sends {\"event\":\"tweet.created\",\"tweet\":Tweet} and {\"event\":\"tweet.deleted\",\"id\":\"…\"}.",
+		Tags:        []string{"timeline"}, Security: web.Security, Errors: []int{401, 422},
+	}, func(ctx context.Context, in *homeInput) (*homeOutput, error) {
+		v, err := web.RequireViewer(ctx)
+		if err != nil {
+			return nil, err
+		}
+		page, err := s.Homes.Home(ctx, callerFrom(ctx, v), in.Sort, in.Cursor, in.Limit)
+		if err != nil {
+			return nil, web.APIError(err)
+		}
+		out := TweetList{Items: page.Tweets}
+		if page.Next != "" {
+			out.Next = &page.Next
+		}
+		return &homeOutput{Body: out}, nil
+	})
+}

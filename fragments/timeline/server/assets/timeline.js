@@ -1,0 +1,97 @@
+// The live part of the home timeline. The server pushes tweet cards over the
+// socket (hx-ws) into the hidden #timeline-incoming and removes deleted ones
+// with out-of-band swaps; this script decides where a new card goes: at the
+// top of the list while the reader is at the top, else behind the
+// "N new tweets" pill, so the page never shifts under someone reading. It
+// also tells the server, on every (re)connect, the newest tweet the page
+// has, so a reconnect fills in what was missed.
+(function () {
+  "use strict";
+  if (window.murmurTimeline) return;
+  window.murmurTimeline = true;
+
+  var newest = BigInt(0);
+  function big(s) { try { return BigInt(s || "0"); } catch (e) { return BigInt(0); } }
+  function note(id) { var n = big(id); if (n > newest) newest = n; }
+  function $(id) { return document.getElementById(id); }
+  function cards(el) { return el ? Array.from(el.querySelectorAll(":scope > article.tweet[data-tweet-id]")) : []; }
+  function holds(el, id) { return cards(el).some(function (c) { return c.dataset.tweetId === id; }); }
+
+  // insert puts a card among others in newest-first order. A card older
+  // than everything in a list that has more pages is left to those pages.
+  function insert(list, card) {
+    var id = big(card.dataset.tweetId);
+    var shown = cards(list);
+    for (var i = 0; i < shown.length; i++) {
+      if (big(shown[i].dataset.tweetId) < id) { list.insertBefore(card, shown[i]); return; }
+    }
+    if (list.querySelector(":scope > .more")) { card.remove(); return; }
+    if (shown.length) shown[shown.length - 1].after(card); else list.prepend(card);
+  }
+
+  function atTop(items) { return items.getBoundingClientRect().top >= 0; }
+
+  function flush() {
+    var items = $("timeline-items"), pending = $("timeline-pending");
+    if (!items || !pending) return;
+    cards(pending).reverse().forEach(function (c) { insert(items, c); });
+    var empty = items.querySelector(":scope > .timeline-empty");
+    if (empty && cards(items).length) empty.remove();
+  }
+
+  function updatePill() {
+    var pill = $("timeline-pill"), pending = $("timeline-pending");
+    if (!pill || !pending) return;
+    var n = cards(pending).length;
+    pill.hidden = n === 0;
+    pill.textContent = n === 1 ? "1 new tweet" : n + " new tweets";
+  }
+
+  function settle() {
+    var feed = $("timeline-feed"), incoming = $("timeline-incoming");
+    var items = $("timeline-items"), pending = $("timeline-pending");
+    if (!feed || !incoming || !items || !pending) return;
+    cards(incoming).forEach(function (card) {
+      var id = card.dataset.tweetId;
+      note(id);
+      if (holds(items, id) || holds(pending, id)) { card.remove(); return; }
+      insert(pending, card);
+    });
+    incoming.replaceChildren();
+    if (feed.dataset.sort !== "popular" && atTop(items)) flush();
+    updatePill();
+  }
+
+  document.addEventListener("htmx:ws:after:message:incoming", settle);
+
+  document.addEventListener("htmx:ws:before:connection", function (e) {
+    var conn = e.detail && e.detail.connection;
+    if (!conn || !conn.url) return;
+    var feed = $("timeline-feed");
+    if (feed) note(feed.dataset.since);
+    cards($("timeline-items")).forEach(function (c) { note(c.dataset.tweetId); });
+    var u = new URL(conn.url);
+    u.searchParams.set("since", newest.toString());
+    conn.url = u.toString();
+  });
+
+  document.addEventListener("htmx:after:swap", function () {
+    var feed = $("timeline-feed");
+    if (feed) note(feed.dataset.since);
+    updatePill();
+  });
+
+  document.addEventListener("click", function (e) {
+    var pill = e.target.closest && e.target.closest("#timeline-pill");
+    if (!pill) return;
+    var feed = $("timeline-feed");
+    if (feed && feed.dataset.sort === "popular") {
+      // New tweets have no likes yet: show them where they are first.
+      htmx.ajax("GET", "/timeline/frag/feed?sort=recent", {target: "#timeline-feed", swap: "outerHTML"});
+      return;
+    }
+    flush();
+    updatePill();
+    if (feed) window.scrollTo({top: Math.max(0, feed.getBoundingClientRect().top + window.scrollY - 80)});
+  });
+})();

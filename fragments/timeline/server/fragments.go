@@ -1,0 +1,142 @@
+package server
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/timeline"
+)
+
+// feed is one page of the home timeline as the fragment shows it.
+type feed struct {
+	Sort string
+	// Since is the newest tweet id of the home when it was read ("0" when
+	// empty): the live socket starts from there.
+	Since string
+	// Cards are the tweets service's own cards of the page, in order.
+	Cards       template.HTML
+	Next        string
+	Empty       bool
+	WhoToFollow string
+}
+
+// home is the whole widget: the live socket and the feed.
+type home struct {
+	CSS, JS string
+	Feed    feed
+}
+
+func (s *server) render(c *gin.Context, status int, name string, data any) {
+	web.HTML(c, status, s.tmpl, name, data)
+}
+
+// signInURL is where a signed-out viewer is sent to sign in.
+func (s *server) signInURL(l web.Links) string {
+	if l.Shell || s.SignInURL == "" {
+		return l.Home()
+	}
+	return s.SignInURL
+}
+
+// whoToFollow is where the empty timeline points: the shell's widget on
+// the same page, or the follow service's own page.
+func (s *server) whoToFollow(l web.Links) string {
+	if l.Shell {
+		return "#who-to-follow"
+	}
+	if s.FollowURL != "" {
+		return strings.TrimRight(s.FollowURL, "/") + "/follow/"
+	}
+	return "/follow/"
+}
+
+func (s *server) signInPrompt(c *gin.Context) {
+	l := web.LinksFor(c, service)
+	s.render(c, http.StatusOK, "signin-prompt", map[string]string{
+		"Message": "Sign in to see the tweets of the people you follow.", "Home": s.signInURL(l)})
+}
+
+// readFeed reads a page of the viewer's home and the cards that show it.
+func (s *server) readFeed(c *gin.Context, v auth.Viewer, sort, cursor string) (feed, error) {
+	if sort == "" {
+		sort = timeline.SortRecent
+	}
+	f := feed{Sort: sort, Since: "0", WhoToFollow: s.whoToFollow(web.LinksFor(c, service))}
+	if !timeline.ValidSort(sort) {
+		return f, fault.New(fault.Invalid, "Unknown order %q.", sort)
+	}
+	ctx := c.Request.Context()
+	caller := callerFrom(ctx, v)
+	page, err := s.Homes.Home(ctx, caller, sort, cursor, timeline.DefaultPageSize)
+	if err != nil {
+		return f, err
+	}
+	f.Next = url.QueryEscape(page.Next)
+	f.Empty = len(page.Tweets) == 0 && cursor == ""
+	ids := make([]string, len(page.Tweets))
+	for i, t := range page.Tweets {
+		ids[i] = t.ID
+	}
+	cards, err := s.Homes.Cards(ctx, caller, ids)
+	if err != nil {
+		return f, err
+	}
+	// The tweets service rendered these with html/template: trusted HTML.
+	f.Cards = template.HTML(cards)
+	if cursor == "" {
+		switch {
+		case sort == timeline.SortRecent && len(page.Tweets) > 0:
+			f.Since = page.Tweets[0].ID
+		case sort != timeline.SortRecent:
+			if f.Since, err = s.Homes.Newest(ctx, caller); err != nil {
+				return f, err
+			}
+		}
+	}
+	return f, nil
+}
+
+// homeFragment is the home timeline widget the shell includes: the feed
+// and its live socket, or a sign-in prompt (never an empty body, which
+// would make nginx show the fallback).
+func (s *server) homeFragment(c *gin.Context) {
+	v := s.viewer(c)
+	if v == nil {
+		s.signInPrompt(c)
+		return
+	}
+	f, err := s.readFeed(c, *v, c.Query("sort"), "")
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	s.render(c, http.StatusOK, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
+}
+
+// feedFragment is the feed alone, to refresh it or switch its order; with
+// a cursor, only the next page's cards, to append.
+func (s *server) feedFragment(c *gin.Context) {
+	v := s.viewer(c)
+	if v == nil {
+		s.signInPrompt(c)
+		return
+	}
+	cursor := c.Query("cursor")
+	f, err := s.readFeed(c, *v, c.Query("sort"), cursor)
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	name := "feed"
+	if cursor != "" {
+		name = "rows"
+	}
+	s.render(c, http.StatusOK, name, f)
+}

@@ -1,0 +1,49 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/web"
+)
+
+// nav is the header of the service opened on its own: who is signed in.
+type nav struct {
+	Links       web.Links
+	Viewer      *auth.Viewer
+	SignIn      string
+	WhoToFollow string
+}
+
+// homePage is the timeline service opened on its own: the same widget as
+// in the shell, in the same layout.
+func (s *server) homePage(c *gin.Context) {
+	links := web.LinksFor(c, service)
+	p := links.Page("Home")
+	n := nav{Links: links, Viewer: s.viewer(c), SignIn: s.signInURL(links), WhoToFollow: s.whoToFollow(links)}
+	var err error
+	if p.Nav, err = web.Execute(s.tmpl, "nav", n); err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	if p.Left, err = web.Execute(s.tmpl, "side-about", n); err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	if n.Viewer == nil {
+		p.Main, err = web.Execute(s.tmpl, "signin-prompt", map[string]string{
+			"Message": "Sign in to see the tweets of the people you follow.", "Home": n.SignIn})
+	} else {
+		var f feed
+		if f, err = s.readFeed(c, *n.Viewer, c.Query("sort"), ""); err == nil {
+			p.Main, err = web.Execute(s.tmpl, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
+		}
+	}
+	if err != nil {
+		web.FragmentError(c, s.tmpl, err)
+		return
+	}
+	s.render(c, http.StatusOK, "layout", p)
+}

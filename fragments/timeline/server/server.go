@@ -1,0 +1,114 @@
+// Package server is the timeline service's HTTP side: the home timeline
+// fragment and page, the live sockets (HTML for hx-ws, JSON for API
+// clients) and the JSON API.
+package server
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/timeline"
+	"murmur/fragments/timeline/live"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// assetFiles are the timeline's own script and styles (the live list and
+// the "new tweets" pill), served under content-hashed names.
+//
+//go:embed assets
+var assetFiles embed.FS
+
+// service is the name and URL prefix of this service.
+const service = "timeline"
+
+// Deps are what the timeline server needs; the constructor reads no environment.
+type Deps struct {
+	Homes    *timeline.Homes
+	Hub      *live.Hub
+	Verifier *auth.Verifier
+	Logger   *slog.Logger
+	Metrics  *web.Metrics
+	// Done ends when the service shuts down: open sockets are then closed
+	// with "going away", so clients reconnect (to another instance).
+	Done context.Context
+	// SignInURL is where a signed-out visitor of the service opened on its
+	// own signs in (profile's page); behind the shell, the shell's home.
+	SignInURL string
+	// FollowURL is the follow service opened on its own, for the empty
+	// timeline's pointer to who-to-follow outside the shell.
+	FollowURL string
+}
+
+type server struct {
+	Deps
+	tmpl   *template.Template
+	assets *web.Assets
+}
+
+// New returns the timeline service's HTTP handler.
+func New(d Deps) http.Handler {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Done == nil {
+		d.Done = context.Background()
+	}
+	sub, _ := fs.Sub(assetFiles, "assets")
+	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html"), assets: web.NewAssets(sub)}
+	r := web.NewEngine(service, d.Logger, d.Metrics)
+	r.Use(web.Authenticate(d.Verifier), rememberCaller)
+
+	s.registerAPI(web.NewAPI(r, service, "murmur timeline API",
+		"The home timeline: my tweets and those of everyone I follow, newest or most liked first, "+
+			"and a websocket stream of what arrives (GET /timeline/api/stream)."))
+
+	assets := s.assets.Handler("/timeline/assets")
+	r.GET("/timeline/assets/*file", gin.WrapH(assets))
+	r.GET("/timeline", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/timeline/") })
+	r.GET("/timeline/", s.homePage)
+	r.GET("/timeline/frag/home", s.homeFragment)
+	r.GET("/timeline/frag/feed", s.feedFragment)
+	r.GET("/timeline/ws", s.socket(live.HTML))
+	r.GET("/timeline/api/stream", s.socket(live.JSON))
+	return web.Protect(r)
+}
+
+// asset is the hashed URL of one of the timeline's own files.
+func (s *server) asset(name string) string { return "/timeline/assets/" + s.assets.Name(name) }
+
+func (s *server) viewer(c *gin.Context) *auth.Viewer {
+	if v, ok := auth.ViewerFrom(c.Request.Context()); ok {
+		return &v
+	}
+	return nil
+}
+
+type callerKey struct{}
+
+// rememberCaller keeps in the request context what the timeline forwards
+// when it asks other services on the viewer's behalf: the session token
+// (bearer header or cookie) and whether the request came through the shell.
+func rememberCaller(c *gin.Context) {
+	ctx := c.Request.Context()
+	c.Request = c.Request.WithContext(context.WithValue(ctx, callerKey{}, timeline.Caller{
+		Token: auth.TokenFrom(c.Request), Shell: web.LinksFor(c, service).Shell, RequestID: web.RequestID(ctx),
+	}))
+	c.Next()
+}
+
+// callerFrom is how the timeline speaks for the viewer of a request.
+func callerFrom(ctx context.Context, v auth.Viewer) timeline.Caller {
+	c, _ := ctx.Value(callerKey{}).(timeline.Caller)
+	c.ViewerID, c.Handle = v.ID, v.Handle
+	return c
+}

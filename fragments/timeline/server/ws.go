@@ -1,0 +1,142 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gorilla/websocket"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/timeline/live"
+)
+
+// Socket timings: a write that takes longer than writeWait means the client
+// is gone or hopelessly slow; pings keep idle connections (and the proxies
+// between) alive and prove the client still reads.
+const (
+	writeWait  = 10 * time.Second
+	pingEvery  = 30 * time.Second
+	readWait   = pingEvery + 15*time.Second
+	readLimit  = 4 << 10
+	closeGrace = time.Second
+)
+
+// upgrader accepts websocket handshakes; origins are checked before
+// (originAllowed), with the same rule as its default check.
+var upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 8192}
+
+// originAllowed keeps other sites' pages from opening a socket with a
+// visitor's cookie: an Origin header, when present, must name the host the
+// request was sent to. API clients that send no Origin are let through;
+// they carry a bearer token.
+func originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, r.Host)
+}
+
+var sinceParam = regexp.MustCompile(`^[0-9]{1,19}$`)
+
+// socket serves /timeline/ws (HTML for hx-ws) and /timeline/api/stream
+// (JSON events). Only a signed-in viewer may open one: the handshake of
+// anyone else is refused with 401 before any upgrade.
+func (s *server) socket(format live.Format) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v, ok := auth.ViewerFrom(c.Request.Context())
+		if !ok {
+			problem(c, http.StatusUnauthorized, "Sign in first: send a valid session token (Authorization: Bearer) or cookie.")
+			return
+		}
+		if !websocket.IsWebSocketUpgrade(c.Request) {
+			problem(c, http.StatusBadRequest, "This is a websocket: connect with an Upgrade: websocket handshake.")
+			return
+		}
+		since := c.Query("since")
+		if since != "" && !sinceParam.MatchString(since) {
+			problem(c, http.StatusUnprocessableEntity, "since must be a tweet id.")
+			return
+		}
+		if !originAllowed(c.Request) {
+			problem(c, http.StatusForbidden, "Cross-origin websocket refused.")
+			return
+		}
+		// Join before the upgrade: once the client sees its socket open,
+		// every later tweet of its home reaches it, and what it missed
+		// since ?since= is already queued. A failed join fails the
+		// handshake, and hx-ws retries with backoff.
+		sock := live.NewSocket(callerFrom(c.Request.Context(), v), format, since)
+		if err := s.Hub.Join(c.Request.Context(), sock); err != nil {
+			s.Logger.WarnContext(c.Request.Context(), "open live timeline", "err", err)
+			problem(c, http.StatusServiceUnavailable, "The live timeline is unavailable right now; retry shortly.")
+			return
+		}
+		conn, err := upgrader.Upgrade(c.Writer, c.Request, nil)
+		if err != nil {
+			s.Hub.Leave(sock)
+			return
+		}
+		s.serveSocket(conn, sock)
+	}
+}
+
+func problem(c *gin.Context, status int, detail string) {
+	c.Header("Content-Type", "application/problem+json")
+	c.AbortWithStatusJSON(status, gin.H{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail})
+}
+
+// serveSocket runs one connection: a reader that only watches for the
+// client leaving (and answers pings), and a writer that drains the
+// socket's queue. It returns when either side ends.
+func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket) {
+	defer conn.Close()
+	ctx := s.Done
+	gone := make(chan struct{})
+	go func() {
+		defer close(gone)
+		conn.SetReadLimit(readLimit)
+		conn.SetReadDeadline(time.Now().Add(readWait))
+		conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(readWait)) })
+		for {
+			if _, _, err := conn.NextReader(); err != nil {
+				return
+			}
+		}
+	}()
+	defer s.Hub.Leave(sock)
+
+	closeWith := func(code int, reason string) {
+		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(closeGrace))
+	}
+	ping := time.NewTicker(pingEvery)
+	defer ping.Stop()
+	for {
+		select {
+		case msg := <-sock.Out():
+			conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+				return
+			}
+		case <-ping.C:
+			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+				return
+			}
+		case <-sock.Dropped():
+			// 1013 "try again later": the client reconnects and catches up
+			// from the newest tweet it has.
+			closeWith(websocket.CloseTryAgainLater, "too slow, reconnect")
+			return
+		case <-ctx.Done():
+			closeWith(websocket.CloseGoingAway, "server restarting")
+			return
+		case <-gone:
+			return
+		}
+	}
+}

@@ -1,0 +1,177 @@
+// Package timeline is murmur's home feed: which tweets a person sees (their
+// own and those of everyone they follow) and in what order. It keeps no
+// tweets and no follow graph of its own: it reads both from the services
+// that own them (fan-out on read), so a home timeline is always as correct
+// as its sources, whatever happened to Redis. Storage-free by design; the
+// live package pushes new tweets to open sockets, the server package serves
+// fragments, pages and the JSON API.
+package timeline
+
+import (
+	"context"
+	"time"
+
+	"murmur/fragments/internal/fault"
+)
+
+// The orders of a home timeline.
+const (
+	SortRecent  = "recent"
+	SortPopular = "popular"
+)
+
+// Page sizes.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// Caller is the person a timeline is read for, and how to speak for them
+// to the other services: their session token is forwarded, so the tweets
+// service marks what they liked and the follow service knows who asks.
+type Caller struct {
+	ViewerID string
+	Handle   string
+	Token    string
+	// Shell is set when the request came through the shell, so the tweet
+	// cards' links lead to the shell's pages.
+	Shell bool
+	// RequestID ties the calls to the request that made them, in the logs.
+	RequestID string
+}
+
+// Author is who wrote a tweet.
+type Author struct {
+	ID          string `json:"id" example:"42"`
+	Handle      string `json:"handle" example:"ada"`
+	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+}
+
+// Media is an image attached to a tweet.
+type Media struct {
+	ID          string `json:"id"`
+	URL         string `json:"url"`
+	ContentType string `json:"content_type"`
+	Width       int    `json:"width"`
+	Height      int    `json:"height"`
+	Alt         string `json:"alt"`
+}
+
+// Tweet is a tweet in the contract's JSON shape, as the tweets service answers it.
+type Tweet struct {
+	ID        string    `json:"id" example:"519324558290944001" doc:"Time-ordered: a later tweet has a larger id."`
+	Author    Author    `json:"author"`
+	Text      string    `json:"text"`
+	Media     []Media   `json:"media"`
+	LikeCount int       `json:"like_count"`
+	LikedByMe bool      `json:"liked_by_me"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Page is one page of a timeline and the cursor of the next ("" at the end).
+type Page struct {
+	Tweets []Tweet
+	Next   string
+}
+
+// FeedQuery asks the tweets service for a page of some authors' tweets.
+type FeedQuery struct {
+	Authors []string
+	Sort    string
+	Cursor  string
+	// After keeps only tweets newer than this id (recent only).
+	After string
+	Limit int
+}
+
+// Tweets is the tweets service as the timeline uses it.
+type Tweets interface {
+	// Feed reads a page of the tweets of a set of authors.
+	Feed(ctx context.Context, c Caller, q FeedQuery) (Page, error)
+	// Cards renders tweets as the tweets service's cards (HTML), in the
+	// order of ids, as the caller sees them.
+	Cards(ctx context.Context, c Caller, ids []string) (string, error)
+}
+
+// Graph is the follow service as the timeline uses it.
+type Graph interface {
+	// Following lists the ids of everyone the caller follows.
+	Following(ctx context.Context, c Caller) ([]string, error)
+}
+
+// Homes reads home timelines.
+type Homes struct {
+	tweets Tweets
+	graph  Graph
+}
+
+// NewHomes returns home timelines read from the tweets and follow services.
+func NewHomes(tweets Tweets, graph Graph) *Homes { return &Homes{tweets: tweets, graph: graph} }
+
+// ValidSort reports whether s names an order ("" is recent).
+func ValidSort(s string) bool { return s == "" || s == SortRecent || s == SortPopular }
+
+// Authors is whose tweets make up the caller's home: the people they
+// follow and themself. It asks the follow service every time (one indexed
+// query, ids only), so an unfollow shows on the very next read; nothing
+// here depends on an event having arrived.
+func (h *Homes) Authors(ctx context.Context, c Caller) ([]string, error) {
+	ids, err := h.graph.Following(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return append(ids, c.ViewerID), nil
+}
+
+// Home returns a page of the caller's home timeline in the given order.
+func (h *Homes) Home(ctx context.Context, c Caller, sort, cursor string, limit int) (Page, error) {
+	if !ValidSort(sort) {
+		return Page{}, fault.New(fault.Invalid, "sort must be %q or %q.", SortRecent, SortPopular)
+	}
+	if sort == "" {
+		sort = SortRecent
+	}
+	if limit <= 0 {
+		limit = DefaultPageSize
+	}
+	authors, err := h.Authors(ctx, c)
+	if err != nil {
+		return Page{}, err
+	}
+	return h.tweets.Feed(ctx, c, FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)})
+}
+
+// Newer returns up to limit tweets of the caller's home newer than the
+// tweet id after ("0" for any), newest first: what a socket that was away
+// missed.
+func (h *Homes) Newer(ctx context.Context, c Caller, after string, limit int) ([]Tweet, error) {
+	authors, err := h.Authors(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	q := FeedQuery{Authors: authors, Sort: SortRecent, Limit: min(max(limit, 1), MaxPageSize)}
+	if after != "0" {
+		q.After = after
+	}
+	p, err := h.tweets.Feed(ctx, c, q)
+	return p.Tweets, err
+}
+
+// Newest is the id of the newest tweet in the caller's home, "0" when it is empty.
+func (h *Homes) Newest(ctx context.Context, c Caller) (string, error) {
+	p, err := h.Home(ctx, c, SortRecent, "", 1)
+	if err != nil || len(p.Tweets) == 0 {
+		return "0", err
+	}
+	return p.Tweets[0].ID, nil
+}
+
+// Following lists whom the caller follows.
+func (h *Homes) Following(ctx context.Context, c Caller) ([]string, error) {
+	return h.graph.Following(ctx, c)
+}
+
+// Cards renders tweets as the tweets service's cards, for the caller.
+func (h *Homes) Cards(ctx context.Context, c Caller, ids []string) (string, error) {
+	return h.tweets.Cards(ctx, c, ids)
+}

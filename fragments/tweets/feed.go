@@ -1,0 +1,143 @@
+package tweets
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/fault"
+)
+
+// The orders a feed can be read in.
+const (
+	// SortRecent is newest first.
+	SortRecent = "recent"
+	// SortPopular is most liked first, ties newest first.
+	SortPopular = "popular"
+)
+
+// MaxFeedAuthors bounds how many authors one feed query may name: a person
+// following a few thousand accounts still fits, a request listing everyone
+// on murmur does not.
+const MaxFeedAuthors = 5000
+
+// FeedPosition is a place in a feed's order: the (like count, id) of the
+// last tweet seen. Recent feeds use only the id. The zero value is the top.
+type FeedPosition struct {
+	Likes int
+	ID    int64
+}
+
+// FeedQuery selects a page of the tweets of a set of authors, the way a
+// home timeline reads them.
+type FeedQuery struct {
+	Authors []string
+	Popular bool
+	// Below continues a feed after the position (exclusive); zero for the top.
+	Below FeedPosition
+	// Above keeps only tweets with larger ids than it (recent feeds only):
+	// what a reconnecting timeline missed. 0 means no bound.
+	Above    int64
+	Limit    int
+	ViewerID string
+}
+
+// FeedRequest is what a caller asks of Feed, in the words of the API.
+type FeedRequest struct {
+	Authors []string
+	// Sort is SortRecent (the default) or SortPopular.
+	Sort string
+	// Cursor is the Next of the previous page, "" for the first.
+	Cursor string
+	// After keeps only tweets newer than this tweet id (recent only).
+	After string
+	Limit int
+}
+
+var errBadCursor = fault.New(fault.Invalid, "The cursor is not one this service gave out.")
+
+// Feed returns a page of the tweets of the given authors, newest first or
+// most liked first, as the viewer sees them. Cursors are positions in the
+// order (never offsets), so tweets posted while a reader pages through do
+// not shift later pages: nothing repeats, nothing is skipped.
+func (s *Service) Feed(ctx context.Context, r FeedRequest, viewer auth.Viewer) (Page, error) {
+	q := FeedQuery{Limit: max(1, min(r.Limit, 100)), ViewerID: viewer.ID}
+	switch r.Sort {
+	case "", SortRecent:
+	case SortPopular:
+		q.Popular = true
+	default:
+		return Page{}, fault.New(fault.Invalid, "sort must be %q or %q.", SortRecent, SortPopular)
+	}
+	if len(r.Authors) > MaxFeedAuthors {
+		return Page{}, fault.New(fault.Invalid, "At most %d authors in one feed.", MaxFeedAuthors)
+	}
+	seen := make(map[string]bool, len(r.Authors))
+	for _, a := range r.Authors {
+		if a != "" && !seen[a] {
+			seen[a] = true
+			q.Authors = append(q.Authors, a)
+		}
+	}
+	if r.Cursor != "" {
+		pos, ok := parseFeedCursor(r.Cursor, q.Popular)
+		if !ok {
+			return Page{}, errBadCursor
+		}
+		q.Below = pos
+	}
+	if r.After != "" {
+		if q.Popular {
+			return Page{}, fault.New(fault.Invalid, "after applies to the recent order only.")
+		}
+		var ok bool
+		if q.Above, ok = ParseID(r.After); !ok {
+			return Page{}, fault.New(fault.Invalid, "after must be a tweet id.")
+		}
+	}
+	if len(q.Authors) == 0 {
+		return Page{Tweets: []Tweet{}}, nil
+	}
+	want := q.Limit
+	q.Limit = want + 1 // one more tells whether there is a next page
+	list, err := s.store.Feed(ctx, q)
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{Tweets: list}
+	if len(list) > want {
+		page.Tweets = list[:want]
+		last := page.Tweets[want-1]
+		page.Next = feedCursor(last, q.Popular)
+	}
+	s.fill(ctx, page.Tweets, viewer)
+	return page, nil
+}
+
+// feedCursor is the position of t: its id for the recent order,
+// "<likes>_<id>" for the popular one.
+func feedCursor(t Tweet, popular bool) string {
+	if popular {
+		return strconv.Itoa(t.LikeCount) + "_" + t.ID
+	}
+	return t.ID
+}
+
+func parseFeedCursor(c string, popular bool) (FeedPosition, bool) {
+	if !popular {
+		id, ok := ParseID(c)
+		return FeedPosition{ID: id}, ok
+	}
+	likes, id, ok := strings.Cut(c, "_")
+	if !ok {
+		return FeedPosition{}, false
+	}
+	n, err := strconv.Atoi(likes)
+	if err != nil || n < 0 || strconv.Itoa(n) != likes {
+		return FeedPosition{}, false
+	}
+	pos := FeedPosition{Likes: n}
+	pos.ID, ok = ParseID(id)
+	return pos, ok
+}

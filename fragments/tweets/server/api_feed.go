@@ -1,0 +1,51 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"murmur/fragments/internal/web"
+	"murmur/fragments/tweets"
+)
+
+type feedInput struct {
+	Body struct {
+		Authors []string `json:"authors" maxItems:"5000" doc:"User ids whose tweets make up the feed (the timeline service sends the reader and everyone they follow)."`
+		Sort    string   `json:"sort,omitempty" required:"false" enum:"recent,popular" default:"recent" doc:"recent: newest first; popular: most liked first, ties newest first."`
+		Cursor  string   `json:"cursor,omitempty" required:"false" maxLength:"40" doc:"The next value of the previous page."`
+		After   string   `json:"after,omitempty" required:"false" maxLength:"20" doc:"Only tweets newer than this tweet id (recent only): what a reconnecting client missed."`
+		Limit   int      `json:"limit,omitempty" required:"false" minimum:"1" maximum:"100" default:"20"`
+	}
+}
+
+// registerFeedAPI adds the feed query the timeline service reads home
+// timelines with: fan-out on read against this service's own tables.
+func (s *server) registerFeedAPI(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "query-feed", Method: http.MethodPost, Path: "/tweets/api/feed",
+		Summary: "The tweets of a set of authors, a page at a time",
+		Description: "A read, sent as POST because the author list can be long. Answers newest first " +
+			"(sort=recent) or most liked first, ties newest first (sort=popular); the cursor is a position " +
+			"in that order, so tweets posted meanwhile never repeat or skip entries of later pages.",
+		Tags: []string{"tweets"}, Security: web.Security, Errors: []int{401, 422},
+	}, func(ctx context.Context, in *feedInput) (*tweetListOutput, error) {
+		v, err := web.RequireViewer(ctx)
+		if err != nil {
+			return nil, err
+		}
+		page, err := s.Tweets.Feed(ctx, tweets.FeedRequest{
+			Authors: in.Body.Authors, Sort: in.Body.Sort, Cursor: in.Body.Cursor,
+			After: in.Body.After, Limit: in.Body.Limit,
+		}, v)
+		if err != nil {
+			return nil, web.APIError(err)
+		}
+		out := TweetList{Items: page.Tweets}
+		if page.Next != "" {
+			out.Next = &page.Next
+		}
+		return &tweetListOutput{Body: out}, nil
+	})
+}
