@@ -20,9 +20,11 @@ var pages embed.FS
 // Pages are the page files nginx serves with SSI.
 var Pages = []string{"home.html", "welcome.html", "user.html"}
 
-// include returns the SSI directives for one fragment: a block holding the
-// fallback (the "stub" nginx shows when the include fails or is empty) and
-// the include itself. Each include gets its own block name.
+// includer returns the template function that writes the SSI directives
+// for one fragment: a block holding the fallback (the "stub" nginx shows
+// when the include fails or is empty) and the include itself, through the
+// internal /_ssi/ path that turns failures into the fallback. Each include
+// gets its own block name.
 func includer() func(path, label string) (template.HTML, error) {
 	n := 0
 	return func(path, label string) (template.HTML, error) {
@@ -36,7 +38,7 @@ func includer() func(path, label string) (template.HTML, error) {
 		}
 		name := fmt.Sprintf("fallback_%d", n)
 		return template.HTML(fmt.Sprintf(`<!--# block name="%s" -->%s<!--# endblock -->`+
-			`<!--# include virtual="%s" stub="%s" -->`, name, stub, path, name)), nil
+			`<!--# include virtual="/_ssi%s" stub="%s" -->`, name, stub, path, name)), nil
 	}
 }
 

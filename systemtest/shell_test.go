@@ -54,6 +54,27 @@ func TestShellComposesPages(t *testing.T) {
 		}
 	})
 
+	t.Run("a fragment of a down service asked for directly is a marked 503", func(t *testing.T) {
+		status, body, h := me.Do(t, "GET", "/tweets/frag/compose", nil, "HX-Request", "true")
+		if status != http.StatusServiceUnavailable || h.Get("X-Murmur-Unreachable") != "1" || !strings.Contains(string(body), "can’t be reached") {
+			t.Errorf("direct fragment of a down service: %d %v %s", status, h, body)
+		}
+	})
+
+	t.Run("the include path is for nginx's own subrequests only", func(t *testing.T) {
+		if status, _, _ := me.Do(t, "GET", "/_ssi/profile/frag/nav", nil); status != http.StatusNotFound {
+			t.Errorf("GET /_ssi/profile/frag/nav from outside: %d, want 404", status)
+		}
+	})
+
+	t.Run("a service's own error partials reach htmx", func(t *testing.T) {
+		status, body, _ := visitor.Do(t, "POST", "/profile/frag/sessions", "handle=ssi&password=wrong-password",
+			"Content-Type", "application/x-www-form-urlencoded", "HX-Request", "true")
+		if status != http.StatusUnauthorized || !strings.Contains(string(body), "do not match") {
+			t.Errorf("wrong password through the shell: %d %s", status, body)
+		}
+	})
+
 	t.Run("user text cannot become an SSI command", func(t *testing.T) {
 		evil := `<!--# include virtual="/profile/api/me" --><!--# echo var="http_cookie" -->`
 		status, body, _ := me.Do(t, "PATCH", "/profile/api/me", map[string]string{"bio": evil})

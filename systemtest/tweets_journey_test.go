@@ -101,3 +101,25 @@ func TestJourneyTweetStandalone(t *testing.T) {
 	}
 	postLikeUnlikeDelete(t, tab, tweets+"/tweets/u/bea", "bea")
 }
+
+func TestJourneyUnreachableServiceKeepsWhatWasTyped(t *testing.T) {
+	s := MustStack(t)
+	tab := MustBrowser(t)
+	Run(t, tab, chromedp.Navigate(s.URL()+"/"))
+	signUpInBrowser(t, tab, "dana", "Dana", "password-dana")
+	Run(t, tab,
+		chromedp.WaitVisible(chromedp.CSS("#compose textarea")),
+		chromedp.SendKeys(chromedp.CSS("#compose textarea"), "words worth keeping"),
+	)
+	if err := s.Kill("tweets"); err != nil {
+		t.Fatal(err)
+	}
+	Run(t, tab,
+		chromedp.Click(chromedp.CSS("#compose button[type=submit]")),
+		WaitText("#murmur-notice", "can’t be reached"),
+	)
+	Screenshot(t, tab, "notice")
+	if v := Eval[string](t, tab, `document.querySelector("#compose textarea").value`); v != "words worth keeping" {
+		t.Errorf("compose box after a failed post holds %q, want the text kept", v)
+	}
+}

@@ -22,16 +22,34 @@ const (
 	TooLarge
 	Unsupported
 	TooMany
+	// Unavailable is a service this one depends on not answering.
+	Unavailable
 )
 
-// Error is a failure with a kind and a message safe to show a person.
+// Error is a failure with a kind and a message safe to show a person,
+// and optionally the cause, for the logs.
 type Error struct {
 	Kind    Kind
 	Message string
+	Cause   error
 }
 
-// Error returns the message.
-func (e *Error) Error() string { return e.Message }
+// Error returns the message, and the cause when there is one.
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return e.Message + ": " + e.Cause.Error()
+	}
+	return e.Message
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Wrap builds an error of the given kind around a cause; the message is
+// what a person sees, the cause goes to the logs.
+func Wrap(kind Kind, cause error, format string, args ...any) error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...), Cause: cause}
+}
 
 // New builds an error of the given kind with a formatted message.
 func New(kind Kind, format string, args ...any) error {
@@ -79,6 +97,8 @@ func Status(err error) int {
 		return http.StatusUnsupportedMediaType
 	case TooMany:
 		return http.StatusTooManyRequests
+	case Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

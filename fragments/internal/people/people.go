@@ -64,6 +64,9 @@ func (c *Client) Forget(id string) {
 	delete(c.byID, id)
 }
 
+// unavailable is what a person is told when profile does not answer.
+const unavailable = "Profiles can’t be reached right now. Try again in a moment."
+
 func (c *Client) get(ctx context.Context, path string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
@@ -72,12 +75,14 @@ func (c *Client) get(ctx context.Context, path string, out any) error {
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("ask profile: %w", err)
+		return fault.Wrap(fault.Unavailable, err, unavailable)
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
 		return fault.New(fault.NotFound, "No one on murmur has that handle.")
+	case resp.StatusCode >= 500:
+		return fault.Wrap(fault.Unavailable, fmt.Errorf("GET %s: %s", path, resp.Status), unavailable)
 	case resp.StatusCode != http.StatusOK:
 		return fmt.Errorf("ask profile %s: %s", path, resp.Status)
 	}

@@ -76,8 +76,11 @@ var Security = []map[string][]string{{"bearer": {}}, {"cookie": {}}}
 // are logged and answered without their details.
 func APIError(err error) error {
 	status := fault.Status(err)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		slog.Error("request failed", "err", err)
+	case http.StatusServiceUnavailable:
+		slog.Warn("request degraded", "err", err)
 	}
 	return huma.NewError(status, fault.Message(err))
 }

@@ -156,16 +156,33 @@ func HTML(c *gin.Context, status int, t *template.Template, name string, data an
 // FragmentError answers a fragment request that failed with the "problem"
 // partial: a readable message, and the status of the failure's kind.
 func FragmentError(c *gin.Context, t *template.Template, err error) {
-	if fault.KindOf(err) == fault.Internal {
+	switch fault.KindOf(err) {
+	case fault.Internal:
 		slog.ErrorContext(c.Request.Context(), "fragment failed", "path", c.Request.URL.Path, "err", err)
+	case fault.Unavailable:
+		slog.WarnContext(c.Request.Context(), "fragment degraded", "path", c.Request.URL.Path, "err", err)
 	}
 	HTML(c, fault.Status(err), t, "problem", fault.Message(err))
 }
 
 // Trigger names the events an htmx response fires in the browser, so other
 // widgets listening with hx-trigger="<event> from:body" refresh themselves.
+// htmx fires them on the element that made the request, and they bubble up
+// to body.
 func Trigger(c *gin.Context, events ...string) {
 	c.Header("HX-Trigger", strings.Join(events, ", "))
+}
+
+// TriggerOnBody is Trigger for a response whose swap removes the element
+// that made the request (a deleted card's own button): htmx would then fire
+// the events on document, above body, where "from:body" listeners never
+// hear them. The JSON form of the header names body as the target.
+func TriggerOnBody(c *gin.Context, events ...string) {
+	parts := make([]string, len(events))
+	for i, e := range events {
+		parts[i] = strconv.Quote(e) + `:{"target":"body"}`
+	}
+	c.Header("HX-Trigger", "{"+strings.Join(parts, ",")+"}")
 }
 
 // Events fired between widgets through HX-Trigger.

@@ -164,12 +164,8 @@ func (s *server) deleteFragment(c *gin.Context) {
 		web.FragmentError(c, s.tmpl, err)
 		return
 	}
-	// htmx fires HX-Trigger events on the element that made the request,
-	// or on document when that element is gone, and here the swap has just
-	// removed the card holding the button: an event on document never
-	// reaches listeners declared with "from:body". The JSON form of the
-	// header names body as the target, so every widget hears it.
-	c.Header("HX-Trigger", `{"`+web.EventTweetDeleted+`":{"target":"body"}}`)
+	// The swap removes the card holding the button that asked.
+	web.TriggerOnBody(c, web.EventTweetDeleted)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", nil)
 }

@@ -26,6 +26,39 @@
     if (e.target.matches && e.target.matches("textarea[data-limit]")) updateCounter(e.target);
   });
 
+  // A notice at the bottom of the page, for what has no place of its own.
+  function notice(text) {
+    var el = document.getElementById("murmur-notice");
+    if (!el) {
+      el = document.createElement("div");
+      el.id = "murmur-notice";
+      el.className = "notice";
+      el.setAttribute("role", "status");
+      document.body.appendChild(el);
+    }
+    el.textContent = text;
+    el.classList.add("shown");
+    clearTimeout(el._hide);
+    el._hide = setTimeout(function () { el.classList.remove("shown"); }, 6000);
+  }
+  var unreachable = "This part of murmur can’t be reached right now. Try again in a moment.";
+
+  // When a service cannot be reached, nginx answers its fragments with a
+  // marked 503: show a notice and keep the page as it is (a compose box
+  // keeps its text) instead of swapping the message in.
+  document.addEventListener("htmx:before:response", function (e) {
+    var ctx = e.detail && e.detail.ctx;
+    if (ctx && ctx.response && ctx.response.headers.get("X-Murmur-Unreachable")) {
+      e.preventDefault();
+      notice(unreachable);
+    }
+  });
+  // A request that got no answer at all (network down, timeout).
+  document.addEventListener("htmx:error", function (e) {
+    var ctx = e.detail && e.detail.ctx;
+    if (ctx && !ctx.response) notice(unreachable);
+  });
+
   // Close the people-search dropdown on Escape or a click elsewhere.
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") document.querySelectorAll(".search-results").forEach(function (r) { r.innerHTML = ""; });

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+func TestAgo(t *testing.T) {
+	now := time.Now()
+	for _, tt := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now.Add(-10 * time.Second), "now"},
+		{now.Add(-5 * time.Minute), "5m"},
+		{now.Add(-3 * time.Hour), "3h"},
+		{now.Add(-50 * time.Hour), "2d"},
+		{time.Date(2001, 3, 4, 0, 0, 0, 0, time.UTC), "4 Mar 2001"},
+	} {
+		if got := Ago(tt.at); got != tt.want {
+			t.Errorf("Ago(%v) = %q, want %q", tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestAssetsAreServedUnderHashedNames(t *testing.T) {
+	a := NewAssets(fstest.MapFS{"site.css": {Data: []byte("body{}")}, "app.js": {Data: []byte("1")}})
+	name := a.Name("site.css")
+	if !strings.HasPrefix(name, "site.") || !strings.HasSuffix(name, ".css") || name == "site.css" {
+		t.Fatalf("hashed name %q", name)
+	}
+	if a.Name("missing.css") != "" {
+		t.Error("a missing file has a name")
+	}
+	h := a.Handler("/s")
+	for _, tt := range []struct{ path, cache string }{
+		{"/s/" + name, "immutable"},
+		{"/s/site.css", "no-cache"},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", tt.path, nil))
+		body, _ := io.ReadAll(rec.Body)
+		if rec.Code != 200 || string(body) != "body{}" || !strings.Contains(rec.Header().Get("Cache-Control"), tt.cache) ||
+			rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: %d %q %v", tt.path, rec.Code, body, rec.Header())
+		}
+	}
+}
+
+func TestTriggerHeaders(t *testing.T) {
+	rec := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(rec)
+	Trigger(c, EventTweetCreated, EventLikeChanged)
+	if got := rec.Header().Get("HX-Trigger"); got != "tweet-created, like-changed" {
+		t.Errorf("Trigger = %q", got)
+	}
+	rec = httptest.NewRecorder()
+	c, _ = gin.CreateTestContext(rec)
+	TriggerOnBody(c, EventTweetDeleted)
+	if got := rec.Header().Get("HX-Trigger"); got != `{"tweet-deleted":{"target":"body"}}` {
+		t.Errorf("TriggerOnBody = %q", got)
+	}
+}
+
+func TestLinks(t *testing.T) {
+	req := httptest.NewRequest("GET", "/x", nil)
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = req
+	l := LinksFor(c, "tweets")
+	if l.Home() != "/tweets/" || l.User("a_b") != "/tweets/u/a_b" || l.Page("").StaticPrefix != "/tweets/static" {
+		t.Errorf("standalone links: %s %s %s", l.Home(), l.User("a_b"), l.Page("").StaticPrefix)
+	}
+	req.Header.Set(ShellHeader, "1")
+	l = LinksFor(c, "tweets")
+	if l.Home() != "/" || l.User("a_b") != "/u/a_b" || l.Page("").StaticPrefix != "/static" {
+		t.Errorf("shell links: %s %s %s", l.Home(), l.User("a_b"), l.Page("").StaticPrefix)
+	}
+}
+
+func TestIPLimiter(t *testing.T) {
+	l := NewIPLimiter(time.Hour, 2)
+	if !l.Allow("a") || !l.Allow("a") {
+		t.Fatal("the burst was refused")
+	}
+	if l.Allow("a") {
+		t.Error("a third attempt within the hour was allowed")
+	}
+	if !l.Allow("b") {
+		t.Error("another address shares the first one's allowance")
+	}
+}
+
+func TestProtectRefusesCrossSiteWrites(t *testing.T) {
+	h := Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
+	for _, tt := range []struct {
+		method, site string
+		want         int
+	}{
+		{"POST", "cross-site", 403},
+		{"DELETE", "cross-site", 403},
+		{"POST", "same-origin", 204},
+		{"GET", "cross-site", 204},
+		{"POST", "", 204},
+	} {
+		req := httptest.NewRequest(tt.method, "/x", nil)
+		if tt.site != "" {
+			req.Header.Set("Sec-Fetch-Site", tt.site)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%s with Sec-Fetch-Site %q: %d, want %d", tt.method, tt.site, rec.Code, tt.want)
+		}
+	}
+}
