@@ -30,6 +30,9 @@ func newClient(base string) client {
 	return client{base: strings.TrimRight(base, "/"), http: &http.Client{Timeout: 3 * time.Second}}
 }
 
+// unavailable is what a reader is told when tweets or follow do not answer.
+const unavailable = "Your timeline can’t be loaded right now. Try again in a moment."
+
 // do sends a request for the caller: their token as a bearer token, the
 // shell header when they came through the shell (the cards' links depend on
 // it), and the request id.
@@ -61,7 +64,7 @@ func (cl client) do(ctx context.Context, c timeline.Caller, method, path string,
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %w", method, path, err), unavailable)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
@@ -77,6 +80,8 @@ func (cl client) do(ctx context.Context, c timeline.Caller, method, path string,
 		}
 		json.Unmarshal(data, &p)
 		return nil, fault.New(fault.Invalid, "%s", p.Detail)
+	case resp.StatusCode >= 500:
+		return nil, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %s", method, path, resp.Status), unavailable)
 	case resp.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("%s %s: %s", method, path, resp.Status)
 	}

@@ -64,10 +64,18 @@
 
   document.addEventListener("htmx:ws:after:message:incoming", settle);
 
+  var connections = 0;
   document.addEventListener("htmx:ws:before:connection", function (e) {
     var conn = e.detail && e.detail.connection;
     if (!conn || !conn.url) return;
     var feed = $("timeline-feed");
+    // A reconnect: tweets deleted while the socket was down are still on
+    // the page, so a reader at the top gets the feed afresh (a reader
+    // scrolled down keeps their place; the catch-up below still arrives).
+    if (connections++ > 0 && feed && atTop($("timeline-items") || feed)) {
+      htmx.ajax("GET", "/timeline/frag/feed?sort=" + encodeURIComponent(feed.dataset.sort || "recent"),
+        {target: "#timeline-feed", swap: "outerHTML"});
+    }
     if (feed) note(feed.dataset.since);
     cards($("timeline-items")).forEach(function (c) { note(c.dataset.tweetId); });
     var u = new URL(conn.url);
