@@ -57,37 +57,31 @@ func listJSON(p follow.Page) PersonList {
 }
 
 func (s *server) registerAPI(api huma.API) {
-	huma.Register(api, huma.Operation{
-		OperationID: "follow", Method: http.MethodPut, Path: "/follow/api/following/{user_id}",
-		Summary: "Follow a user", Description: "Idempotent: following someone already followed changes nothing.",
-		Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: web.Security,
-		Errors: []int{401, 404, 422},
-	}, func(ctx context.Context, in *userIDInput) (*struct{}, error) {
-		v, err := web.RequireViewer(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := s.Graph.Follow(ctx, v.ID, in.UserID); err != nil {
-			return nil, web.APIError(err)
-		}
-		return nil, nil
-	})
-
-	huma.Register(api, huma.Operation{
-		OperationID: "unfollow", Method: http.MethodDelete, Path: "/follow/api/following/{user_id}",
-		Summary: "Unfollow a user", Description: "Idempotent: unfollowing someone not followed changes nothing.",
-		Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: web.Security,
-		Errors: []int{401, 404, 422},
-	}, func(ctx context.Context, in *userIDInput) (*struct{}, error) {
-		v, err := web.RequireViewer(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := s.Graph.Unfollow(ctx, v.ID, in.UserID); err != nil {
-			return nil, web.APIError(err)
-		}
-		return nil, nil
-	})
+	// Follow and unfollow differ only in method, words and the graph
+	// operation they call.
+	for _, op := range []struct {
+		id, method, summary, description string
+		change                           func(ctx context.Context, follower, followee string) (bool, error)
+	}{
+		{"follow", http.MethodPut, "Follow a user", "Idempotent: following someone already followed changes nothing.", s.Graph.Follow},
+		{"unfollow", http.MethodDelete, "Unfollow a user", "Idempotent: unfollowing someone not followed changes nothing.", s.Graph.Unfollow},
+	} {
+		huma.Register(api, huma.Operation{
+			OperationID: op.id, Method: op.method, Path: "/follow/api/following/{user_id}",
+			Summary: op.summary, Description: op.description,
+			Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: web.Security,
+			Errors: []int{401, 404, 422},
+		}, func(ctx context.Context, in *userIDInput) (*struct{}, error) {
+			v, err := web.RequireViewer(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := op.change(ctx, v.ID, in.UserID); err != nil {
+				return nil, web.APIError(err)
+			}
+			return nil, nil
+		})
+	}
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-follow-stats", Method: http.MethodGet, Path: "/follow/api/users/{user_id}",

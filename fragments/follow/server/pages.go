@@ -38,7 +38,7 @@ func (s *server) homePage(c *gin.Context) {
 		return
 	}
 	ps := &parts{s: s}
-	page.Nav = ps.add("nav", v)
+	page.Nav = ps.add("signed-in-nav", signedInNav(v))
 	page.Right = ps.add("who-to-follow", w)
 	if v.Viewer == nil {
 		page.Main = ps.add("signin-prompt", map[string]string{
@@ -67,7 +67,7 @@ func (s *server) userPage(c *gin.Context) {
 	v := s.view(c)
 	page := v.Links.Page("@" + c.Param("handle"))
 	ps := &parts{s: s}
-	page.Nav = ps.add("nav", v)
+	page.Nav = ps.add("signed-in-nav", signedInNav(v))
 	status := http.StatusOK
 	p, err := s.Graph.UserByHandle(c.Request.Context(), c.Param("handle"))
 	switch {
@@ -114,4 +114,13 @@ func (s *server) personParts(c *gin.Context, v view, p people.Person, ps *parts,
 	page.Left = ps.add("profile-head", cd) + ps.add("card", cd)
 	page.Main = ps.add("list", following) + ps.add("list", followers)
 	return nil
+}
+
+// signedInNav is the header of the service opened on its own.
+func signedInNav(v view) web.SignedInNav {
+	n := web.SignedInNav{Links: v.Links, SignIn: v.SignIn}
+	if v.Viewer != nil {
+		n.Handle = v.Viewer.Handle
+	}
+	return n
 }

@@ -37,9 +37,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
-
 // id reads a user id the domain has checked; a malformed one reads as 0,
 // which no row holds.
 func id(s string) int64 {

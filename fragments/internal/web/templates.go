@@ -86,6 +86,16 @@ func (l Links) Page(title string) Page {
 	return p
 }
 
+// SignedInNav is the data of the "signed-in-nav" header that tweets, follow
+// and timeline show when opened on their own.
+type SignedInNav struct {
+	Links Links
+	// Handle is the signed-in viewer's, empty when signed out.
+	Handle string
+	// SignIn is where the Sign in button leads.
+	SignIn string
+}
+
 // Funcs are the template functions every service's templates may use.
 var Funcs = template.FuncMap{
 	"initial": func(s string) string {

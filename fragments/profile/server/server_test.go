@@ -75,34 +75,25 @@ func (r response) json(t *testing.T, v any) {
 
 func (e *env) do(t *testing.T, method, path, body string, header ...string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		header = append([]string{"Content-Type", "application/json"}, header...)
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return response{resp.StatusCode, resp.Header, string(data)}
+	return e.send(t, method, path, body, header)
 }
 
 // form sends an htmx form request, as the fragments' forms do.
 func (e *env) form(t *testing.T, method, path string, values url.Values, header ...string) response {
 	t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(values.Encode()))
+	return e.send(t, method, path, values.Encode(),
+		append([]string{"Content-Type", "application/x-www-form-urlencoded", "HX-Request", "true"}, header...))
+}
+
+func (e *env) send(t *testing.T, method, path, body string, header []string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("HX-Request", "true")
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}

@@ -38,9 +38,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
-
 var errNoUser = fault.New(fault.NotFound, "No one on murmur has that handle.")
 
 const userColumns = `id, handle, display_name, bio, created_at`

@@ -24,7 +24,11 @@ func (s *server) homePage(c *gin.Context) {
 	p := links.Page("Home")
 	n := nav{Links: links, Viewer: s.viewer(c), SignIn: s.signInURL(links), WhoToFollow: s.whoToFollow(links)}
 	var err error
-	if p.Nav, err = web.Execute(s.tmpl, "nav", n); err != nil {
+	signedIn := web.SignedInNav{Links: links, SignIn: n.SignIn}
+	if n.Viewer != nil {
+		signedIn.Handle = n.Viewer.Handle
+	}
+	if p.Nav, err = web.Execute(s.tmpl, "signed-in-nav", signedIn); err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return
 	}

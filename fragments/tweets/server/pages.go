@@ -12,11 +12,7 @@ import (
 
 // nav is the header of the service opened on its own: who is signed in.
 // (The people search and sign-out belong to profile.)
-type nav struct {
-	Links  web.Links
-	Handle string
-	SignIn string
-}
+type nav = web.SignedInNav
 
 func (s *server) page(c *gin.Context, title string) (web.Page, error) {
 	links := web.LinksFor(c, service)
@@ -26,7 +22,7 @@ func (s *server) page(c *gin.Context, title string) (web.Page, error) {
 		n.Handle = v.Handle
 	}
 	var err error
-	if p.Nav, err = web.Execute(s.tmpl, "nav", n); err != nil {
+	if p.Nav, err = web.Execute(s.tmpl, "signed-in-nav", n); err != nil {
 		return p, err
 	}
 	if p.Left, err = web.Execute(s.tmpl, "side-about", n); err != nil {

@@ -35,9 +35,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
-
 var (
 	errNoTweet = fault.New(fault.NotFound, "This tweet does not exist or was deleted.")
 	errNoMedia = fault.New(fault.NotFound, "No such image.")
