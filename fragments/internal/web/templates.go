@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -49,24 +50,43 @@ func (p Page) Asset(name string) string {
 // service's own.
 const ShellHeader = "X-Murmur-Shell"
 
-// Links builds the URLs fragments link to, which differ between the shell
-// and a service opened on its own.
+// MountHeader names the path under which another service, opened on its
+// own, forwards this service's URLs (the timeline forwards /timeline/tweets/…
+// to tweets), so that the fragments it embeds link, load images and post
+// where that page's origin can reach them.
+const MountHeader = "X-Murmur-Mount"
+
+// mountRule is the only shape a mount may have: /<other service>/<this service>.
+var mountRule = regexp.MustCompile(`^/[a-z]+/[a-z]+$`)
+
+// Links builds the URLs fragments link to, which differ between the shell,
+// a service opened on its own, and a service mounted in another.
 type Links struct {
 	Shell   bool
 	Service string
+	// Mount is where the service's own URLs are reached from the page;
+	// "/<service>" unless it is mounted in another service.
+	Mount string
 }
 
 // LinksFor tells the links of a request to the named service.
 func LinksFor(c *gin.Context, service string) Links {
-	return Links{Shell: c.GetHeader(ShellHeader) != "", Service: service}
+	l := Links{Shell: c.GetHeader(ShellHeader) != "", Service: service, Mount: "/" + service}
+	if m := c.GetHeader(MountHeader); !l.Shell && mountRule.MatchString(m) && strings.HasSuffix(m, "/"+service) {
+		l.Mount = m
+	}
+	return l
 }
+
+// Self is the prefix of the service's own URLs as the page reaches them.
+func (l Links) Self() string { return l.Mount }
 
 // Home is the page to return to: the shell's home, or the service's own page.
 func (l Links) Home() string {
 	if l.Shell {
 		return "/"
 	}
-	return "/" + l.Service + "/"
+	return l.Mount + "/"
 }
 
 // User is the page of the person with the given handle.
@@ -74,14 +94,14 @@ func (l Links) User(handle string) string {
 	if l.Shell {
 		return "/u/" + url.PathEscape(handle)
 	}
-	return "/" + l.Service + "/u/" + url.PathEscape(handle)
+	return l.Mount + "/u/" + url.PathEscape(handle)
 }
 
 // Page returns an empty page in the common layout for this request.
 func (l Links) Page(title string) Page {
 	p := Page{Title: title, Home: l.Home(), StaticPrefix: "/static"}
 	if !l.Shell {
-		p.StaticPrefix = "/" + l.Service + "/static"
+		p.StaticPrefix = l.Mount + "/static"
 	}
 	return p
 }

@@ -77,6 +77,18 @@ func TestLinks(t *testing.T) {
 	if l.Home() != "/tweets/" || l.User("a_b") != "/tweets/u/a_b" || l.Page("").StaticPrefix != "/tweets/static" {
 		t.Errorf("standalone links: %s %s %s", l.Home(), l.User("a_b"), l.Page("").StaticPrefix)
 	}
+	req.Header.Set(MountHeader, "/timeline/tweets")
+	l = LinksFor(c, "tweets")
+	if l.Self() != "/timeline/tweets" || l.User("a") != "/timeline/tweets/u/a" || l.Page("").StaticPrefix != "/timeline/tweets/static" {
+		t.Errorf("mounted links: %s %s %s", l.Self(), l.User("a"), l.Page("").StaticPrefix)
+	}
+	for _, bad := range []string{"/timeline/follow", "//evil.example/tweets", "/a/b/tweets", "javascript:alert(1)//tweets"} {
+		req.Header.Set(MountHeader, bad)
+		if got := LinksFor(c, "tweets").Self(); got != "/tweets" {
+			t.Errorf("mount %q accepted: Self = %q", bad, got)
+		}
+	}
+	req.Header.Del(MountHeader)
 	req.Header.Set(ShellHeader, "1")
 	l = LinksFor(c, "tweets")
 	if l.Home() != "/" || l.User("a_b") != "/u/a_b" || l.Page("").StaticPrefix != "/static" {

@@ -47,6 +47,9 @@ type Deps struct {
 	// FollowURL is the follow service opened on its own, for the empty
 	// timeline's pointer to who-to-follow outside the shell.
 	FollowURL string
+	// TweetsURL is the tweets service, which the timeline opened on its own
+	// forwards under /timeline/tweets/ (see tweetsProxy).
+	TweetsURL string
 }
 
 type server struct {
@@ -78,6 +81,10 @@ func New(d Deps) http.Handler {
 	r.GET("/timeline/", s.homePage)
 	r.GET("/timeline/frag/home", s.homeFragment)
 	r.GET("/timeline/frag/feed", s.feedFragment)
+	if d.TweetsURL != "" {
+		proxy := s.tweetsProxy()
+		r.Any(tweetsMount+"/*path", gin.WrapH(proxy))
+	}
 	r.GET("/timeline/ws", s.socket(live.HTML))
 	r.GET("/timeline/api/stream", s.socket(live.JSON))
 	return web.Protect(r)

@@ -58,6 +58,9 @@ func (cl client) do(ctx context.Context, c timeline.Caller, method, path string,
 	}
 	if c.Shell {
 		req.Header.Set(web.ShellHeader, "1")
+	} else {
+		// The timeline opened on its own forwards tweets under its prefix.
+		req.Header.Set(web.MountHeader, "/timeline/tweets")
 	}
 	if c.RequestID != "" {
 		req.Header.Set(web.RequestIDHeader, c.RequestID)

@@ -38,7 +38,7 @@ func (s *server) composeFragment(c *gin.Context) {
 		s.signInPrompt(c, http.StatusOK, "Sign in to post on murmur.")
 		return
 	}
-	s.render(c, http.StatusOK, "compose", newCompose(""))
+	s.render(c, http.StatusOK, "compose", newCompose(c, ""))
 }
 
 // postFragment posts the compose box. It answers with an empty box and
@@ -56,10 +56,10 @@ func (s *server) postFragment(c *gin.Context) {
 	for _, id := range c.PostFormArray("media_ids") {
 		alt := c.PostForm("alt_" + id)
 		media = append(media, tweets.Attachment{ID: id, Alt: &alt})
-		shown = append(shown, attachment{ID: id, URL: tweets.MediaURL(id), Alt: alt})
+		shown = append(shown, attachment{ID: id, URL: web.LinksFor(c, service).Self() + "/media/" + id, Alt: alt})
 	}
 	if _, err := s.Tweets.Post(c.Request.Context(), *v, text, media); err != nil {
-		box := newCompose(text)
+		box := newCompose(c, text)
 		box.Attachments, box.Error = shown, fault.Message(err)
 		if fault.KindOf(err) == fault.Internal {
 			s.Logger.ErrorContext(c.Request.Context(), "post tweet", "err", err)
@@ -68,7 +68,7 @@ func (s *server) postFragment(c *gin.Context) {
 		return
 	}
 	web.Trigger(c, web.EventTweetCreated)
-	s.render(c, http.StatusOK, "compose", newCompose(""))
+	s.render(c, http.StatusOK, "compose", newCompose(c, ""))
 }
 
 // uploadFragment takes the images chosen in the compose box and answers
@@ -113,7 +113,7 @@ func (s *server) uploadFragment(c *gin.Context) {
 			out = append(out, attachment{Error: fh.Filename + ": " + fault.Message(err)})
 			continue
 		}
-		out = append(out, attachment{ID: m.ID, URL: m.URL})
+		out = append(out, attachment{ID: m.ID, URL: web.LinksFor(c, service).Self() + "/media/" + m.ID})
 	}
 	if failed < len(files) {
 		status = http.StatusOK

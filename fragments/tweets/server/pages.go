@@ -50,7 +50,7 @@ func (s *server) homePage(c *gin.Context) {
 		s.render(c, http.StatusOK, "layout", p)
 		return
 	}
-	box, err := web.Execute(s.tmpl, "compose", newCompose(""))
+	box, err := web.Execute(s.tmpl, "compose", newCompose(c, ""))
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return

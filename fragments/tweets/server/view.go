@@ -66,7 +66,7 @@ type tweetList struct {
 
 // URL is where the list (or, with a cursor, its next page) comes from.
 func (l tweetList) URL() string {
-	return "/tweets/frag/users/" + url.PathEscape(l.Handle) + "/tweets"
+	return l.Links.Self() + "/frag/users/" + url.PathEscape(l.Handle) + "/tweets"
 }
 
 // attachment is an uploaded image waiting in the compose box, or an
@@ -78,6 +78,8 @@ type attachment struct {
 
 // compose is the compose box with what was typed.
 type compose struct {
+	// Self is where the tweets service's URLs are reached from the page.
+	Self        string
 	Text        string
 	Left        int
 	Attachments []attachment
@@ -86,8 +88,8 @@ type compose struct {
 	MaxText     int
 }
 
-func newCompose(text string) compose {
-	return compose{Text: text, Left: tweets.MaxText - tweets.Length(strings.TrimSpace(text)),
+func newCompose(c *gin.Context, text string) compose {
+	return compose{Self: web.LinksFor(c, service).Self(), Text: text, Left: tweets.MaxText - tweets.Length(strings.TrimSpace(text)),
 		MaxMedia: tweets.MaxMedia, MaxText: tweets.MaxText}
 }
 

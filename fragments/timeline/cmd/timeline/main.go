@@ -29,5 +29,6 @@ func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
 		Homes: homes, Hub: hub, Verifier: verifier, Logger: rt.Logger, Metrics: rt.Metrics, Done: ctx,
 		SignInURL: strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/",
 		FollowURL: rt.Config.FollowURL,
+		TweetsURL: rt.Config.TweetsURL,
 	}), nil
 }
