@@ -78,3 +78,28 @@ func TestJourneyFollowAndUnfollow(t *testing.T) {
 		)
 	})
 }
+
+// An HX-Trigger event that htmx fires on document (its element was swapped
+// away) still reaches the widgets listening on body.
+func TestJourneyEventsOnDocumentReachWidgets(t *testing.T) {
+	s := MustStack(t)
+	NewClient(s.URL()).MustSignUp(t, "star", "password-star", "Star")
+	tab := MustBrowser(t)
+	Run(t, tab, chromedp.Navigate(s.URL()+"/"))
+	signUpInBrowser(t, tab, "fan", "Fan", "password-fan")
+	Run(t, tab, WaitText("#my-card .follow-counts", "0 following"))
+
+	// Follow behind the page's back, then announce it the way htmx does
+	// when the element that asked is gone.
+	fan := NewClient(s.URL())
+	fan.MustJSON(t, 201, "POST", "/profile/api/sessions", map[string]string{"handle": "fan", "password": "password-fan"}, &struct {
+		Token *string `json:"token"`
+	}{Token: &fan.Token})
+	var star User
+	fan.MustJSON(t, 200, "GET", "/profile/api/users/star", nil, &star)
+	fan.MustJSON(t, 204, "PUT", "/follow/api/following/"+star.ID, nil, nil)
+	Run(t, tab,
+		chromedp.Evaluate[chromedp.Void](`document.dispatchEvent(new CustomEvent("follow-changed"))`),
+		WaitText("#my-card .follow-counts", "1 following"),
+	)
+}

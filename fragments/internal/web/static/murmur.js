@@ -59,6 +59,19 @@
     if (ctx && !ctx.response) notice(unreachable);
   });
 
+  // htmx fires a response's HX-Trigger events on the element that asked,
+  // or on document when the swap removed that element (a follow button in a
+  // search dropdown that closed). Widgets listen "from:body", below
+  // document, so events that land on document are passed on to body.
+  ["tweet-created", "tweet-deleted", "like-changed", "follow-changed", "profile-changed", "session-changed"]
+    .forEach(function (name) {
+      document.addEventListener(name, function (e) {
+        if (e.target === document && document.body) {
+          document.body.dispatchEvent(new CustomEvent(name, {bubbles: true, detail: e.detail}));
+        }
+      });
+    });
+
   // Close the people-search dropdown on Escape or a click elsewhere.
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") document.querySelectorAll(".search-results").forEach(function (r) { r.innerHTML = ""; });
