@@ -185,7 +185,7 @@ func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 			return
 		}
 		web.Trigger(c, web.EventLikeChanged)
-		s.render(c, http.StatusOK, "like", card{Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
+		s.render(c, http.StatusOK, "like", card{Links: web.LinksFor(c, service), Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
 	}
 }
 

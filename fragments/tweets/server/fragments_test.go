@@ -402,6 +402,10 @@ func TestLikeAndDeleteFragments(t *testing.T) {
 		if !strings.Contains(body, st.want) || !strings.Contains(body, `<span class="like-count">`+counts[i]+`</span>`) {
 			t.Errorf("step %d: button = %s, want %s with count %s", i, body, st.want, counts[i])
 		}
+		// The answer is the next button: it must toggle at the same place.
+		if !strings.Contains(body, `="`+likePath+`"`) {
+			t.Errorf("step %d: button = %s, want it to send its next toggle to %s", i, body, likePath)
+		}
 	}
 	if resp := s.do(t, "PUT", likePath, "", nil); resp.Status != 401 {
 		t.Errorf("like signed out = %d, want 401", resp.Status)
