@@ -8,6 +8,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"runtime"
 
 	"golang.org/x/image/webp"
 
@@ -46,6 +47,9 @@ func sniff(data []byte) string {
 	return ""
 }
 
+// decoding holds a place for each image being decoded and re-encoded.
+var decoding = make(chan struct{}, max(1, min(runtime.NumCPU(), 4)))
+
 // ProcessImage checks an upload and re-encodes it. The format is decided
 // by the bytes; the dimensions declared in the header are checked before
 // any pixel is decoded, so a small file claiming a gigantic canvas (a
@@ -61,6 +65,11 @@ func ProcessImage(data []byte) (Image, error) {
 	if len(data) > MaxMediaBytes {
 		return Image{}, errTooLarge
 	}
+	// A small file can decode to hundreds of megabytes (40 megapixels of
+	// 16-bit PNG): decode a bounded number at a time, so parallel uploads
+	// queue instead of exhausting memory.
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
 	format := sniff(data)
 	if format == "" {
 		return Image{}, errNotImage

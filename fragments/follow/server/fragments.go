@@ -311,7 +311,14 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 		return
 	}
 	web.Trigger(c, web.EventFollowChanged)
-	next, err := s.Graph.Suggest(ctx, v.Viewer.ID, 1, append(c.PostFormArray("shown"), id))
+	// The widget posts the ids it shows: a handful. Read at most 16 KB and
+	// keep at most 50, whatever a client sends.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 16<<10)
+	shown := c.PostFormArray("shown")
+	if len(shown) > 50 {
+		shown = shown[:50]
+	}
+	next, err := s.Graph.Suggest(ctx, v.Viewer.ID, 1, append(shown, id))
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return

@@ -96,3 +96,25 @@ func TestTokenFrom(t *testing.T) {
 		}
 	}
 }
+
+// While profile cannot hand out its keys, requests fail fast instead of
+// each waiting for its own fetch.
+func TestJWKSVerifierFailsFastWhileProfileIsDown(t *testing.T) {
+	var fetches atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		w.WriteHeader(http.StatusBadGateway)
+	}))
+	defer srv.Close()
+	_, key, _ := ed25519.GenerateKey(nil)
+	tok, _, _ := auth.NewIssuer(key, time.Minute).Issue(auth.Viewer{ID: "1", Handle: "a"})
+	v := auth.NewJWKSVerifier(srv.URL, nil)
+	for range 10 {
+		if _, err := v.Verify(context.Background(), tok); err == nil {
+			t.Fatal("verified without keys")
+		}
+	}
+	if n := fetches.Load(); n != 1 {
+		t.Errorf("%d fetches for 10 requests within a second of a failure, want 1", n)
+	}
+}

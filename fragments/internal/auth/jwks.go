@@ -40,53 +40,81 @@ func NewJWKS(keys ...ed25519.PublicKey) JWKS {
 
 // jwksKeys fetches a key set over HTTP and keeps it, fetching again when
 // asked for a key it does not know (a rotation) but at most every minRefresh,
-// so a flood of tokens with made-up key ids cannot flood profile.
+// so a flood of tokens with made-up key ids cannot flood profile. One fetch
+// runs at a time, without holding up requests whose key is known; after a
+// failed fetch (profile still starting) requests fail fast for a second
+// instead of queueing behind fetches one after another.
 type jwksKeys struct {
 	url        string
 	client     *http.Client
 	minRefresh time.Duration
 
-	mu      sync.Mutex
+	fetching sync.Mutex // one fetch at a time
+
+	mu      sync.Mutex // guards the fields below
 	keys    map[string]ed25519.PublicKey
 	fetched time.Time
+	failed  time.Time
+}
+
+// failureBackoff is how long requests fail fast after a failed fetch.
+const failureBackoff = time.Second
+
+func (j *jwksKeys) known(kid string) (ed25519.PublicKey, bool, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	k, ok := j.keys[kid]
+	mayFetch := time.Since(j.fetched) >= j.minRefresh && time.Since(j.failed) >= failureBackoff
+	return k, ok, mayFetch
 }
 
 func (j *jwksKeys) key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if k, ok := j.keys[kid]; ok {
+	if k, ok, mayFetch := j.known(kid); ok {
 		return k, nil
-	}
-	if time.Since(j.fetched) < j.minRefresh {
+	} else if !mayFetch {
 		return nil, fmt.Errorf("unknown key id %q", kid)
 	}
-	if err := j.fetch(ctx); err != nil {
+	j.fetching.Lock()
+	defer j.fetching.Unlock()
+	// Another request may have fetched while this one waited.
+	if k, ok, mayFetch := j.known(kid); ok {
+		return k, nil
+	} else if !mayFetch {
+		return nil, fmt.Errorf("unknown key id %q", kid)
+	}
+	keys, err := j.fetch(ctx)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err != nil {
+		j.failed = time.Now()
 		return nil, err
 	}
-	if k, ok := j.keys[kid]; ok {
+	// Only a successful fetch starts the quiet period.
+	j.keys, j.fetched = keys, time.Now()
+	if k, ok := keys[kid]; ok {
 		return k, nil
 	}
 	return nil, fmt.Errorf("unknown key id %q", kid)
 }
 
-func (j *jwksKeys) fetch(ctx context.Context) error {
+func (j *jwksKeys) fetch(ctx context.Context) (map[string]ed25519.PublicKey, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.url, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	resp, err := j.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("fetch signing keys: %w", err)
+		return nil, fmt.Errorf("fetch signing keys: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("fetch signing keys: %s", resp.Status)
+		return nil, fmt.Errorf("fetch signing keys: %s", resp.Status)
 	}
 	var set JWKS
 	if err := json.NewDecoder(resp.Body).Decode(&set); err != nil {
-		return fmt.Errorf("decode signing keys: %w", err)
+		return nil, fmt.Errorf("decode signing keys: %w", err)
 	}
 	keys := map[string]ed25519.PublicKey{}
 	for _, k := range set.Keys {
@@ -99,8 +127,5 @@ func (j *jwksKeys) fetch(ctx context.Context) error {
 		}
 		keys[k.KeyID] = ed25519.PublicKey(raw)
 	}
-	// Only a successful fetch starts the quiet period: while profile is
-	// still starting, every request may try again.
-	j.keys, j.fetched = keys, time.Now()
-	return nil
+	return keys, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,6 +35,8 @@ type Service struct {
 	SessionTTL time.Duration
 	// SecureCookies marks the session cookie Secure (set it behind HTTPS).
 	SecureCookies bool
+	// TrustedProxies are the shell's nginx addresses, whose X-Real-IP is believed.
+	TrustedProxies []string
 }
 
 // DefaultPorts are the ports of the services on a developer machine.
@@ -61,6 +64,7 @@ func Load(name string) (Service, error) {
 	if c.SecureCookies, err = Bool("MURMUR_SECURE_COOKIES", false); err != nil {
 		return c, err
 	}
+	c.TrustedProxies = strings.Split(String("MURMUR_TRUSTED_PROXIES", "127.0.0.1,::1"), ",")
 	if c.JWTPrivateKey == "" {
 		c.JWTPrivateKey = filepath.Join(c.DataDir, "jwt-ed25519.pem")
 	}

@@ -59,6 +59,7 @@ func Main(name string, build Builder) {
 		os.Exit(2)
 	}
 	logger := WithRequestIDs(NewLogger(cfg.LogLevel)).With("service", name)
+	TrustedProxies = cfg.TrustedProxies
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -103,14 +103,24 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// TrustedProxies are the addresses (IPs or CIDRs) of the shell's nginx,
+// whose X-Real-IP header names the client. Main sets it from
+// MURMUR_TRUSTED_PROXIES; nginx on this machine is the default.
+var TrustedProxies = []string{"127.0.0.1", "::1"}
+
 // NewEngine returns a gin engine for the named service with recovery,
 // request ids, one structured log line per request, metrics, /<service>/healthz,
 // /<service>/metrics and the shared static files under /<service>/static/.
 func NewEngine(service string, logger *slog.Logger, metrics *Metrics) *gin.Engine {
 	r := gin.New()
 	r.ContextWithFallback = true
-	// Trust X-Forwarded-For only from nginx on this machine or network.
-	r.SetTrustedProxies([]string{"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"})
+	// The client address (for the sign-in limit and the logs) is taken from
+	// X-Real-IP / X-Forwarded-For only when the request comes from the
+	// shell's nginx; anyone else could put any address there.
+	if err := r.SetTrustedProxies(TrustedProxies); err != nil {
+		logger.Error("trusted proxies", "err", err)
+		r.SetTrustedProxies(nil)
+	}
 	r.RemoteIPHeaders = []string{"X-Real-IP", "X-Forwarded-For"}
 	r.Use(func(c *gin.Context) {
 		start := time.Now()

@@ -134,3 +134,21 @@ func TestProtectRefusesCrossSiteWrites(t *testing.T) {
 		}
 	}
 }
+
+func TestClientAddressIsBelievedOnlyFromTheShell(t *testing.T) {
+	r := NewEngine("svc", NewLogger("error"), NewMetrics("svc"))
+	r.GET("/svc/ip", func(c *gin.Context) { c.String(200, c.ClientIP()) })
+	for _, tt := range []struct{ remote, want string }{
+		{"127.0.0.1:5000", "203.0.113.9"}, // nginx on this machine
+		{"10.1.2.3:5000", "10.1.2.3"},     // anyone else
+	} {
+		req := httptest.NewRequest("GET", "/svc/ip", nil)
+		req.RemoteAddr = tt.remote
+		req.Header.Set("X-Real-IP", "203.0.113.9")
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		if got := rec.Body.String(); got != tt.want {
+			t.Errorf("from %s with X-Real-IP 203.0.113.9: client %q, want %q", tt.remote, got, tt.want)
+		}
+	}
+}

@@ -112,7 +112,13 @@ func (h *Hub) Join(ctx context.Context, s *Socket) error {
 			return err
 		}
 	}
-	return h.catchUp(ctx, s)
+	if err := h.catchUp(ctx, s); err != nil {
+		// The handshake fails and the client retries: a socket that never
+		// opened must not stay registered.
+		h.Leave(s)
+		return err
+	}
+	return nil
 }
 
 // Leave removes a socket; the last one of a viewer takes their audience along.

@@ -10,6 +10,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humagin"
 
+	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
@@ -90,6 +91,10 @@ func (s *server) registerMediaAPI(api huma.API) {
 	// answered 413 instead of being spooled to disk in full.
 	readBody := func(ctx huma.Context, next func(huma.Context)) {
 		c := humagin.Unwrap(ctx)
+		if _, ok := auth.ViewerFrom(c.Request.Context()); !ok {
+			huma.WriteErr(api, ctx, http.StatusUnauthorized, "Sign in first: send a valid session token (Authorization: Bearer) or cookie.")
+			return
+		}
 		if err := parseUpload(c.Writer, c.Request, 1); err != nil {
 			huma.WriteErr(api, ctx, fault.Status(err), fault.Message(err))
 			return
