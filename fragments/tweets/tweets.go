@@ -71,7 +71,12 @@ type Attachment struct {
 
 // NewTweet is what the store needs to create a tweet.
 type NewTweet struct {
-	ID          int64
+	// NewID makes the tweet's id. The store calls it inside its write
+	// transaction, once it holds the write lock, so ids grow in the order
+	// tweets are committed: a reader who has seen id N never later finds a
+	// tweet below N appear (which would slip past "newer than" catch-ups
+	// and "older than" cursors).
+	NewID       func() int64
 	AuthorID    string
 	Text        string
 	Attachments []Attachment
@@ -220,7 +225,7 @@ func (s *Service) Post(ctx context.Context, author auth.Viewer, text string, med
 		}
 	}
 	t, err := s.store.CreateTweet(ctx, NewTweet{
-		ID: s.ids.Next(), AuthorID: author.ID, Text: text, Attachments: media,
+		NewID: s.ids.Next, AuthorID: author.ID, Text: text, Attachments: media,
 		CreatedAt: s.now().UTC().Truncate(time.Millisecond),
 	})
 	if err != nil {

@@ -71,11 +71,19 @@ func (s *Store) MediaFile(ctx context.Context, id string) (tweets.MediaFile, err
 // author's own and not yet attached, all in one transaction: a tweet never
 // exists with half its images.
 func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Tweet, error) {
-	t := tweets.Tweet{ID: tweets.FormatID(n.ID), Author: tweets.Author{ID: n.AuthorID}, Text: n.Text,
+	t := tweets.Tweet{Author: tweets.Author{ID: n.AuthorID}, Text: n.Text,
 		Media: []tweets.Media{}, CreatedAt: n.CreatedAt}
 	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		// The transaction began IMMEDIATE (see sqlite.Open): this is the
+		// only writer now, so an id above every committed one stays above.
+		var newest int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM tweets`).Scan(&newest); err != nil {
+			return err
+		}
+		tweetID := max(n.NewID(), newest+1)
+		t.ID = tweets.FormatID(tweetID)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO tweets (id, author_id, text, created_at) VALUES (?, ?, ?, ?)`,
-			n.ID, n.AuthorID, n.Text, n.CreatedAt.UnixMilli()); err != nil {
+			tweetID, n.AuthorID, n.Text, n.CreatedAt.UnixMilli()); err != nil {
 			return err
 		}
 		for i, a := range n.Attachments {
@@ -101,7 +109,7 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 				m.Alt = *a.Alt
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE media SET tweet_id = ?, position = ?, alt = ? WHERE id = ?`,
-				n.ID, i, m.Alt, id); err != nil {
+				tweetID, i, m.Alt, id); err != nil {
 				return err
 			}
 			m.ID = a.ID

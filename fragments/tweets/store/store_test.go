@@ -47,7 +47,7 @@ func (f *fixture) mustMedia(t *testing.T, owner string, at time.Time) tweets.Med
 
 func (f *fixture) mustTweet(t *testing.T, author, text string, media ...tweets.Attachment) tweets.Tweet {
 	t.Helper()
-	tw, err := f.CreateTweet(context.Background(), tweets.NewTweet{ID: f.ids.Next(), AuthorID: author, Text: text, Attachments: media, CreatedAt: f.now})
+	tw, err := f.CreateTweet(context.Background(), tweets.NewTweet{NewID: f.ids.Next, AuthorID: author, Text: text, Attachments: media, CreatedAt: f.now})
 	if err != nil {
 		t.Fatalf("create tweet: %v", err)
 	}
@@ -113,7 +113,7 @@ func TestAttachingMedia(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := f.CreateTweet(ctx, tweets.NewTweet{ID: f.ids.Next(), AuthorID: "1", Text: "x",
+			_, err := f.CreateTweet(ctx, tweets.NewTweet{NewID: f.ids.Next, AuthorID: "1", Text: "x",
 				Attachments: []tweets.Attachment{{ID: mine.ID}, {ID: tc.media}}, CreatedAt: f.now})
 			if !fault.Is(err, fault.Invalid) {
 				t.Fatalf("error = %v, want Invalid", err)
@@ -309,6 +309,26 @@ func TestDeleteUnattachedMedia(t *testing.T) {
 		_, err := f.MediaFile(ctx, tc.id)
 		if gone := fault.Is(err, fault.NotFound); gone != tc.gone {
 			t.Errorf("%s: gone = %v (%v), want %v", tc.name, gone, err, tc.gone)
+		}
+	}
+}
+
+// Ids grow in commit order even when the generator hands a later writer a
+// smaller id (it made its id before waiting for the write lock).
+func TestTweetIDsFollowCommitOrder(t *testing.T) {
+	f := mustStore(t)
+	ctx := context.Background()
+	for _, tt := range []struct{ made int64 }{{5_000_000_000}, {4_000_000_000}, {4_000_000_001}} {
+		before := f.mustTweet(t, "1", "earlier")
+		made := tt.made
+		tw, err := f.CreateTweet(ctx, tweets.NewTweet{NewID: func() int64 { return made }, AuthorID: "1", Text: "later", CreatedAt: f.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := tweets.ParseID(before.ID)
+		a, _ := tweets.ParseID(tw.ID)
+		if a <= b {
+			t.Errorf("tweet committed after %d got id %d (generator said %d), want a larger id", b, a, made)
 		}
 	}
 }
