@@ -24,6 +24,8 @@ const issuer = "murmur"
 type Viewer struct {
 	ID     string
 	Handle string
+	// Expires is when the session ends (zero for a viewer not read from a token).
+	Expires time.Time
 }
 
 // claims are the contents of a session token.
@@ -109,7 +111,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Viewer, error) {
 	if c.Subject == "" {
 		return Viewer{}, ErrInvalidToken
 	}
-	return Viewer{ID: c.Subject, Handle: c.Handle}, nil
+	return Viewer{ID: c.Subject, Handle: c.Handle, Expires: c.ExpiresAt.Time}, nil
 }
 
 // TokenFrom returns the session token of a request: the Authorization

@@ -24,6 +24,8 @@ type Source interface {
 }
 
 // CatchUpLimit is how many missed tweets a reconnecting socket is sent.
+// When it missed more, it is also told to read its home afresh (resync):
+// the catch-up carries only the newest of them.
 const CatchUpLimit = 50
 
 // renderTimeout bounds the wait for the tweets service to render a card:
@@ -209,6 +211,9 @@ func (h *Hub) catchUp(ctx context.Context, s *Socket) error {
 	missed, err := h.src.Newer(ctx, s.Caller, since, CatchUpLimit)
 	if err != nil || len(missed) == 0 {
 		return err
+	}
+	if len(missed) >= CatchUpLimit {
+		defer h.queue(s, "resync", resyncMessage(s.Format))
 	}
 	slices.Reverse(missed) // oldest first, as they would have arrived
 	missed = slices.DeleteFunc(missed, func(t timeline.Tweet) bool { return !s.first(t.ID) })
@@ -487,6 +492,16 @@ func createdJSON(t timeline.Tweet) []byte {
 // scrolled down.
 func createdHTML(cards string) []byte {
 	return []byte(`<hx-partial hx-target="#timeline-incoming" hx-swap="beforeend">` + cards + `</hx-partial>`)
+}
+
+// resyncMessage tells a socket that missed more than a catch-up carries to
+// read its home afresh: JSON clients get {"event":"resync"}, pages a marker
+// the timeline script answers by reloading the feed.
+func resyncMessage(f Format) []byte {
+	if f == JSON {
+		return []byte(`{"event":"resync"}`)
+	}
+	return []byte(`<hx-partial hx-target="#timeline-incoming" hx-swap="beforeend"><div class="timeline-resync"></div></hx-partial>`)
 }
 
 // deletedHTML removes a tweet's card wherever it is on the page.

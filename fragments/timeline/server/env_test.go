@@ -41,6 +41,7 @@ type env struct {
 	redis                    *testkit.Redis
 	hub                      *live.Hub
 	homes                    *timeline.Homes
+	sessions                 *testkit.Sessions
 }
 
 type user = profiletest.User
@@ -51,7 +52,7 @@ func mustEnv(t *testing.T) *env {
 	t.Cleanup(cancel)
 	logger := slog.New(slog.DiscardHandler)
 	sessions := testkit.MustSessions(t)
-	e := &env{redis: testkit.MustRedis(t), profile: profiletest.MustServer(t, sessions)}
+	e := &env{redis: testkit.MustRedis(t), profile: profiletest.MustServer(t, sessions), sessions: sessions}
 	bus := func() *events.Bus {
 		b, err := events.Connect(e.redis.URL, logger, nil)
 		if err != nil {

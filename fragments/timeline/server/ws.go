@@ -82,7 +82,7 @@ func (s *server) socket(format live.Format) gin.HandlerFunc {
 			s.Hub.Leave(sock)
 			return
 		}
-		s.serveSocket(conn, sock)
+		s.serveSocket(conn, sock, v.Expires)
 	}
 }
 
@@ -94,7 +94,7 @@ func problem(c *gin.Context, status int, detail string) {
 // serveSocket runs one connection: a reader that only watches for the
 // client leaving (and answers pings), and a writer that drains the
 // socket's queue. It returns when either side ends.
-func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket) {
+func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket, expires time.Time) {
 	defer conn.Close()
 	ctx := s.Done
 	gone := make(chan struct{})
@@ -116,6 +116,15 @@ func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket) {
 	}
 	ping := time.NewTicker(pingEvery)
 	defer ping.Stop()
+	// The socket lasts as long as the session that opened it: then the
+	// client reconnects, and its handshake is checked again (a signed-out
+	// or expired viewer is refused).
+	var sessionEnds <-chan time.Time
+	if !expires.IsZero() {
+		end := time.NewTimer(time.Until(expires))
+		defer end.Stop()
+		sessionEnds = end.C
+	}
 	for {
 		select {
 		case msg := <-sock.Out():
@@ -134,6 +143,9 @@ func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket) {
 			return
 		case <-ctx.Done():
 			closeWith(websocket.CloseGoingAway, "server restarting")
+			return
+		case <-sessionEnds:
+			closeWith(websocket.ClosePolicyViolation, "session expired")
 			return
 		case <-gone:
 			return

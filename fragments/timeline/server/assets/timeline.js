@@ -51,6 +51,13 @@
     var feed = $("timeline-feed"), incoming = $("timeline-incoming");
     var items = $("timeline-items"), pending = $("timeline-pending");
     if (!feed || !incoming || !items || !pending) return;
+    if (incoming.querySelector(".timeline-resync")) {
+      // More was missed than a catch-up carries: read the feed afresh.
+      incoming.replaceChildren();
+      htmx.ajax("GET", "/timeline/frag/feed?sort=" + encodeURIComponent(feed.dataset.sort || "recent"),
+        {target: "#timeline-feed", swap: "outerHTML"});
+      return;
+    }
     cards(incoming).forEach(function (card) {
       var id = card.dataset.tweetId;
       note(id);
