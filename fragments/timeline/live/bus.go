@@ -16,6 +16,17 @@ var Topics = []string{"tweet.created", "tweet.deleted", "follow.created", "follo
 // so a dead connection is noticed even when nothing is published.
 const healthEvery = 10 * time.Second
 
+// inboxSize is how many received events may wait for routing. Routing can
+// be slow (it asks tweets for cards); reading from Redis must not be, or
+// Redis drops a subscriber whose output buffer grows too large.
+const inboxSize = 4096
+
+// busEvent is one message received from Redis.
+type busEvent struct {
+	topic   string
+	payload []byte
+}
+
 // refreshEvery bounds how stale a following set may get if a follow event
 // is ever lost while the subscription looks healthy.
 const refreshEvery = 2 * time.Minute
@@ -27,6 +38,8 @@ const refreshEvery = 2 * time.Minute
 func (h *Hub) Run(ctx context.Context, client *redis.Client) {
 	backoff := 100 * time.Millisecond
 	first := true
+	inbox := make(chan busEvent, inboxSize)
+	go h.route(ctx, inbox)
 	refresh := time.NewTicker(refreshEvery)
 	defer refresh.Stop()
 	for ctx.Err() == nil {
@@ -50,7 +63,7 @@ func (h *Hub) Run(ctx context.Context, client *redis.Client) {
 			go h.Resync(ctx)
 		}
 		first = false
-		h.receive(ctx, sub, refresh.C)
+		h.receive(ctx, sub, refresh.C, inbox)
 		sub.Close()
 		h.busUp.Set(0)
 		if ctx.Err() == nil {
@@ -73,8 +86,22 @@ func confirm(ctx context.Context, sub *redis.PubSub) error {
 	return nil
 }
 
-// receive handles messages until the connection fails.
-func (h *Hub) receive(ctx context.Context, sub *redis.PubSub, refresh <-chan time.Time) {
+// route handles received events one after another, in the order they came.
+func (h *Hub) route(ctx context.Context, inbox <-chan busEvent) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-inbox:
+			h.Handle(ctx, ev.topic, ev.payload)
+		}
+	}
+}
+
+// receive reads messages until the connection fails and passes them to
+// route. If routing falls so far behind that the inbox is full, the event
+// is dropped and open sockets are resynced, as after a Redis outage.
+func (h *Hub) receive(ctx context.Context, sub *redis.PubSub, refresh <-chan time.Time, inbox chan<- busEvent) {
 	pinged := false
 	for {
 		select {
@@ -98,7 +125,17 @@ func (h *Hub) receive(ctx context.Context, sub *redis.PubSub, refresh <-chan tim
 		}
 		pinged = false
 		if m, ok := msg.(*redis.Message); ok {
-			h.Handle(ctx, m.Channel, []byte(m.Payload))
+			select {
+			case inbox <- busEvent{topic: m.Channel, payload: []byte(m.Payload)}:
+			default:
+				h.logger.WarnContext(ctx, "live routing is behind; dropping an event and resyncing sockets", "topic", m.Channel)
+				if h.resyncing.CompareAndSwap(false, true) {
+					go func() {
+						defer h.resyncing.Store(false)
+						h.Resync(ctx)
+					}()
+				}
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,8 +46,10 @@ type audience struct {
 
 // Hub routes tweet events to the sockets of this instance.
 type Hub struct {
-	src    Source
-	logger *slog.Logger
+	// resyncing is set while a resync started by an overflowing inbox runs.
+	resyncing atomic.Bool
+	src       Source
+	logger    *slog.Logger
 
 	mu        sync.Mutex
 	audiences map[string]*audience
