@@ -27,9 +27,11 @@ type homeOutput struct{ Body TweetList }
 func (s *server) registerAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-home", Method: http.MethodGet, Path: "/timeline/api/home",
-		Summary:     "My home timeline",
-		Description: "My tweets and those of everyone I follow. For live updates open the websocket GET /timeline/api/stream (optionally ?since=<newest id you have>), which sends {\"event\":\"tweet.created\",\"tweet\":Tweet} and {\"event\":\"tweet.deleted\",\"id\":\"…\"}.",
-		Tags:        []string{"timeline"}, Security: web.Security, Errors: []int{401, 422},
+		Summary: "My home timeline",
+		Description: "My tweets and those of everyone I follow. For live updates open the websocket GET /timeline/api/stream (optionally ?since=<newest id you have>), which sends {\"event\":\"tweet.created\",\"tweet\":Tweet} and {\"event\":\"tweet.deleted\",\"id\":\"…\"}; " +
+			"after a reconnect that missed more than 50 tweets it also sends {\"event\":\"resync\"}: read this list afresh. " +
+			"The socket closes (1008) when the session that opened it expires.",
+		Tags: []string{"timeline"}, Security: web.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *homeInput) (*homeOutput, error) {
 		v, err := web.RequireViewer(ctx)
 		if err != nil {
