@@ -46,6 +46,16 @@ func (r *Runtime) Verifier() (*auth.Verifier, error) {
 // People is a client of profile's directory, caching answers for a minute.
 func (r *Runtime) People() *people.Client { return people.New(r.Config.ProfileURL, time.Minute) }
 
+// OpenStore opens a service's store on its SQLite file and closes it at
+// shutdown.
+func OpenStore[S interface{ Close() error }](ctx context.Context, rt *Runtime, open func(context.Context, string) (S, error)) (S, error) {
+	st, err := open(ctx, rt.Config.DatabasePath())
+	if err == nil {
+		rt.OnClose(func() { st.Close() })
+	}
+	return st, err
+}
+
 // Builder constructs a service on a runtime and returns its HTTP handler.
 type Builder func(ctx context.Context, rt *Runtime) (http.Handler, error)
 

@@ -21,11 +21,10 @@ func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, rt.Config.DatabasePath())
+	st, err := web.OpenStore(ctx, rt, store.Open)
 	if err != nil {
 		return nil, err
 	}
-	rt.OnClose(func() { st.Close() })
 	return server.New(server.Deps{
 		Graph:     follow.NewGraph(st, rt.People(), rt.Bus),
 		Verifier:  verifier,

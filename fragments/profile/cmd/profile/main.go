@@ -20,11 +20,10 @@ func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, rt.Config.DatabasePath())
+	st, err := web.OpenStore(ctx, rt, store.Open)
 	if err != nil {
 		return nil, err
 	}
-	rt.OnClose(func() { st.Close() })
 	return server.New(server.Deps{
 		Accounts:      profile.NewAccounts(st, profile.DefaultPasswords, rt.Bus),
 		Issuer:        auth.NewIssuer(key, rt.Config.SessionTTL),

@@ -21,11 +21,10 @@ func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, rt.Config.DatabasePath())
+	st, err := web.OpenStore(ctx, rt, store.Open)
 	if err != nil {
 		return nil, err
 	}
-	rt.OnClose(func() { st.Close() })
 	directory := rt.People()
 	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger))
 	go svc.RunMediaCleanup(ctx, time.Hour)
