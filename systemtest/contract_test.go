@@ -573,7 +573,7 @@ func TestContractAPIv1(t *testing.T) {
 			{"401 without a token", anon, "DELETE", "/tweets/api/tweets/" + tw.ID, nil, 401},
 		})
 		call(t, alice, http.StatusNoContent, "DELETE", "/tweets/api/tweets/"+tw.ID, nil)
-		// Issue 3: a delete is idempotent on retry — the author's repeat is
+		// A delete is idempotent on retry — the author's repeat is
 		// 204 again — while the tweet itself is gone.
 		call(t, alice, http.StatusNoContent, "DELETE", "/tweets/api/tweets/"+tw.ID, nil)
 		checkFailures(t, []failure{
