@@ -61,6 +61,17 @@ func TestJourneyLiveTimeline(t *testing.T) {
 		}
 	})
 
+	t.Run("a like elsewhere updates the count on the open page", func(t *testing.T) {
+		top := Eval[string](t, adaTab, `document.querySelector("#timeline-items article.tweet").dataset.tweetId`)
+		bobAPI.MustJSON(t, 204, "PUT", "/tweets/api/tweets/"+top+"/like", nil, nil)
+		Run(t, adaTab, WaitText("#tweet-"+top+" .like-count", "1"))
+		if n := Eval[int](t, adaTab, `document.querySelectorAll("#timeline-items .like.liked").length`); n != 0 {
+			t.Errorf("bob's like marked %d tweets as liked on ada's page, want none: the count is shared, the heart is hers", n)
+		}
+		bobAPI.MustJSON(t, 204, "DELETE", "/tweets/api/tweets/"+top+"/like", nil, nil)
+		Run(t, adaTab, WaitText("#tweet-"+top+" .like-count", "0"))
+	})
+
 	t.Run("scrolling down loads the rest, each once", func(t *testing.T) {
 		Run(t, adaTab,
 			chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight)`),

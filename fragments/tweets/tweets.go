@@ -92,7 +92,10 @@ type Page struct {
 
 // Like is the state of one person's like of a tweet after a change.
 type Like struct {
-	TweetID   string `json:"tweet_id"`
+	TweetID string `json:"tweet_id"`
+	// AuthorID wrote the tweet: timelines push the new count to the homes
+	// that hold the author's tweets.
+	AuthorID  string `json:"author_id"`
 	UserID    string `json:"user_id"`
 	Liked     bool   `json:"liked"`
 	LikeCount int    `json:"like_count"`

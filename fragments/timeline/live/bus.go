@@ -10,7 +10,7 @@ import (
 )
 
 // Topics the hub listens to.
-var Topics = []string{"tweet.created", "tweet.deleted", "follow.created", "follow.deleted"}
+var Topics = []string{"tweet.created", "tweet.deleted", "like.changed", "follow.created", "follow.deleted"}
 
 // healthEvery is how long a quiet subscription waits before it pings Redis,
 // so a dead connection is noticed even when nothing is published.

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"slices"
@@ -286,6 +287,13 @@ type TweetDeleted struct {
 	AuthorID string `json:"author_id"`
 }
 
+// LikeChanged is the payload of like.changed.
+type LikeChanged struct {
+	TweetID   string `json:"tweet_id"`
+	AuthorID  string `json:"author_id"`
+	LikeCount int    `json:"like_count"`
+}
+
 // FollowChanged is the payload of follow.created and follow.deleted.
 type FollowChanged struct {
 	FollowerID string `json:"follower_id"`
@@ -305,6 +313,11 @@ func (h *Hub) Handle(ctx context.Context, topic string, payload []byte) {
 		var e TweetDeleted
 		if err = json.Unmarshal(payload, &e); err == nil {
 			h.tweetDeleted(e)
+		}
+	case "like.changed":
+		var e LikeChanged
+		if err = json.Unmarshal(payload, &e); err == nil {
+			h.likeChanged(e)
 		}
 	case "follow.created", "follow.deleted":
 		var e FollowChanged
@@ -373,6 +386,34 @@ func (h *Hub) tweetDeleted(e TweetDeleted) {
 			htmlMsg = deletedHTML(e.ID)
 		}
 		h.queue(s, "tweet.deleted", htmlMsg)
+	}
+}
+
+// likeChanged sends a tweet's new like count to the homes that hold it:
+// pages update the count shown on its card (the reader's own liked state
+// is theirs alone and stays as it is).
+func (h *Hub) likeChanged(e LikeChanged) {
+	id, err := strconv.ParseInt(e.TweetID, 10, 64)
+	if err != nil || e.AuthorID == "" {
+		return
+	}
+	var jsonMsg, htmlMsg []byte
+	for _, s := range h.recipients(e.AuthorID) {
+		if s.Format == JSON {
+			if jsonMsg == nil {
+				jsonMsg, _ = json.Marshal(struct {
+					Event     string `json:"event"`
+					ID        string `json:"id"`
+					LikeCount int    `json:"like_count"`
+				}{"like.changed", e.TweetID, e.LikeCount})
+			}
+			h.queue(s, "like.changed", jsonMsg)
+			continue
+		}
+		if htmlMsg == nil {
+			htmlMsg = []byte(fmt.Sprintf(`<hx-partial hx-target="#tweet-%d .like-count" hx-swap="textContent">%d</hx-partial>`, id, e.LikeCount))
+		}
+		h.queue(s, "like.changed", htmlMsg)
 	}
 }
 

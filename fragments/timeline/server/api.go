@@ -28,7 +28,8 @@ func (s *server) registerAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-home", Method: http.MethodGet, Path: "/timeline/api/home",
 		Summary: "My home timeline",
-		Description: "My tweets and those of everyone I follow. For live updates open the websocket GET /timeline/api/stream (optionally ?since=<newest id you have>), which sends {\"event\":\"tweet.created\",\"tweet\":Tweet} and {\"event\":\"tweet.deleted\",\"id\":\"…\"}; " +
+		Description: "My tweets and those of everyone I follow. For live updates open the websocket GET /timeline/api/stream (optionally ?since=<newest id you have>), which sends {\"event\":\"tweet.created\",\"tweet\":Tweet}, {\"event\":\"tweet.deleted\",\"id\":\"…\"} and " +
+			"{\"event\":\"like.changed\",\"id\":\"…\",\"like_count\":N}; " +
 			"after a reconnect that missed more than 50 tweets it also sends {\"event\":\"resync\"}: read this list afresh. " +
 			"The socket closes (1008) when the session that opened it expires.",
 		Tags: []string{"timeline"}, Security: web.Security, Errors: []int{401, 422},

@@ -276,15 +276,14 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 	}
 	l := tweets.Like{TweetID: tweetID, UserID: userID, Liked: liked}
 	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
-		var exists bool
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM tweets WHERE id = ?)`, n).Scan(&exists); err != nil {
-			return err
-		}
-		if !exists {
+		err := tx.QueryRowContext(ctx, `SELECT author_id FROM tweets WHERE id = ?`, n).Scan(&l.AuthorID)
+		if errors.Is(err, sql.ErrNoRows) {
 			return errNoTweet
 		}
+		if err != nil {
+			return err
+		}
 		var res sql.Result
-		var err error
 		delta := 1
 		if liked {
 			res, err = tx.ExecContext(ctx, `INSERT INTO likes (tweet_id, user_id, created_at) VALUES (?, ?, ?)
