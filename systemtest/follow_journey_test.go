@@ -103,3 +103,19 @@ func TestJourneyEventsOnDocumentReachWidgets(t *testing.T) {
 		WaitText("#my-card .follow-counts", "1 following"),
 	)
 }
+
+// A person's followers list shows a new follower as soon as the follow
+// button on the same page is pressed.
+func TestJourneyFollowersListFollowsTheButton(t *testing.T) {
+	s := MustStack(t)
+	NewClient(s.URL()).MustSignUp(t, "host", "password-host", "Host")
+	tab := MustBrowser(t)
+	Run(t, tab, chromedp.Navigate(s.URL()+"/"))
+	signUpInBrowser(t, tab, "guest", "Guest", "password-guest")
+	Run(t, tab,
+		chromedp.Navigate(s.URL()+"/follow/u/host"),
+		WaitText("#followers", "No followers yet."),
+		chromedp.Click(chromedp.CSS(".follow-card button.follow-button")),
+		WaitText("#followers", "@guest"),
+	)
+}
