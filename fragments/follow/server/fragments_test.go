@@ -208,8 +208,11 @@ func TestListFragments(t *testing.T) {
 
 	first := e.mustDo(t, request{Method: "GET", Path: "/follow/frag/users/star/followers", As: &viewer}, 200)
 	t.Run("first page", func(t *testing.T) {
-		if !strings.Contains(first.Body, `<section class="card follow-list" id="followers">`) {
+		if !strings.Contains(first.Body, `<section class="card follow-list" id="followers"`) {
 			t.Errorf("no followers section:\n%s", first.Body)
+		}
+		if !strings.Contains(first.Body, `hx-get="/follow/frag/users/star/followers" hx-trigger="follow-changed[!this.contains(target)] from:body"`) {
+			t.Errorf("the list does not refresh itself on a follow elsewhere:\n%s", first.Body)
 		}
 		if n := strings.Count(first.Body, `class="person"`); n != 20 {
 			t.Errorf("%d people, want 20", n)
