@@ -23,14 +23,12 @@ type view struct {
 func (s *server) view(c *gin.Context) view {
 	v := view{Links: web.LinksFor(c, service), SignIn: "/#signin"}
 	if !v.Links.Shell {
-		v.SignIn = s.SignInURL
-		if v.SignIn == "" {
-			v.SignIn = "/profile/#signin"
+		v.SignIn = "/profile/#signin"
+		if s.SignInURL != "" {
+			v.SignIn = web.OnBrowserHost(c, s.SignInURL)
 		}
 	}
-	if viewer, ok := auth.ViewerFrom(c.Request.Context()); ok {
-		v.Viewer = &viewer
-	}
+	v.Viewer = web.ViewerOf(c)
 	return v
 }
 

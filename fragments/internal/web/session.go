@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"net"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +28,42 @@ func Authenticate(v *auth.Verifier) gin.HandlerFunc {
 		}
 		c.Next()
 	}
+}
+
+// ViewerOf is the signed-in viewer of a request, nil when signed out.
+func ViewerOf(c *gin.Context) *auth.Viewer {
+	if v, ok := auth.ViewerFrom(c.Request.Context()); ok {
+		return &v
+	}
+	return nil
+}
+
+// OnBrowserHost points a link to another service opened on its own (a URL
+// from configuration, such as http://127.0.0.1:4041/profile/) at the host
+// name the browser used for this page, keeping the other service's port.
+// Session cookies belong to a host name, not a port, so localhost and
+// 127.0.0.1 hold separate sessions; only loopback names are swapped.
+func OnBrowserHost(c *gin.Context, target string) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return target
+	}
+	reqHost, _, err := net.SplitHostPort(c.Request.Host)
+	if err != nil {
+		reqHost = c.Request.Host
+	}
+	loopback := func(h string) bool {
+		ip := net.ParseIP(h)
+		return h == "localhost" || (ip != nil && ip.IsLoopback())
+	}
+	if host := u.Hostname(); loopback(host) && loopback(reqHost) && host != reqHost {
+		port := u.Port()
+		u.Host = net.JoinHostPort(reqHost, port)
+		if port == "" {
+			u.Host = strings.TrimSuffix(u.Host, ":")
+		}
+	}
+	return u.String()
 }
 
 // RequireViewer returns the signed-in viewer of an API request, or a 401 problem.

@@ -152,3 +152,20 @@ func TestClientAddressIsBelievedOnlyFromTheShell(t *testing.T) {
 		}
 	}
 }
+
+func TestOnBrowserHost(t *testing.T) {
+	for _, tt := range []struct{ page, target, want string }{
+		{"localhost:4042", "http://127.0.0.1:4041/profile/", "http://localhost:4041/profile/"},
+		{"127.0.0.1:4042", "http://127.0.0.1:4041/profile/", "http://127.0.0.1:4041/profile/"},
+		{"[::1]:4042", "http://localhost:4041/profile/#signin", "http://[::1]:4041/profile/#signin"},
+		{"murmur.example", "http://127.0.0.1:4041/profile/", "http://127.0.0.1:4041/profile/"},
+		{"localhost:4042", "https://profile.example/profile/", "https://profile.example/profile/"},
+	} {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = httptest.NewRequest("GET", "/", nil)
+		c.Request.Host = tt.page
+		if got := OnBrowserHost(c, tt.target); got != tt.want {
+			t.Errorf("page on %s, link to %s: %s, want %s", tt.page, tt.target, got, tt.want)
+		}
+	}
+}

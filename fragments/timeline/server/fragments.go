@@ -38,21 +38,21 @@ func (s *server) render(c *gin.Context, status int, name string, data any) {
 }
 
 // signInURL is where a signed-out viewer is sent to sign in.
-func (s *server) signInURL(l web.Links) string {
+func (s *server) signInURL(c *gin.Context, l web.Links) string {
 	if l.Shell || s.SignInURL == "" {
 		return l.Home()
 	}
-	return s.SignInURL
+	return web.OnBrowserHost(c, s.SignInURL)
 }
 
 // whoToFollow is where the empty timeline points: the shell's widget on
 // the same page, or the follow service's own page.
-func (s *server) whoToFollow(l web.Links) string {
+func (s *server) whoToFollow(c *gin.Context, l web.Links) string {
 	if l.Shell {
 		return "#who-to-follow"
 	}
 	if s.FollowURL != "" {
-		return strings.TrimRight(s.FollowURL, "/") + "/follow/"
+		return web.OnBrowserHost(c, strings.TrimRight(s.FollowURL, "/")+"/follow/")
 	}
 	return "/follow/"
 }
@@ -60,7 +60,7 @@ func (s *server) whoToFollow(l web.Links) string {
 func (s *server) signInPrompt(c *gin.Context) {
 	l := web.LinksFor(c, service)
 	s.render(c, http.StatusOK, "signin-prompt", map[string]string{
-		"Message": "Sign in to see the tweets of the people you follow.", "Home": s.signInURL(l)})
+		"Message": "Sign in to see the tweets of the people you follow.", "Home": s.signInURL(c, l)})
 }
 
 // readFeed reads a page of the viewer's home and the cards that show it.
@@ -68,7 +68,7 @@ func (s *server) readFeed(c *gin.Context, v auth.Viewer, sort, cursor string) (f
 	if sort == "" {
 		sort = timeline.SortRecent
 	}
-	f := feed{Sort: sort, Since: "0", WhoToFollow: s.whoToFollow(web.LinksFor(c, service))}
+	f := feed{Sort: sort, Since: "0", WhoToFollow: s.whoToFollow(c, web.LinksFor(c, service))}
 	if !timeline.ValidSort(sort) {
 		return f, fault.New(fault.Invalid, "Unknown order %q.", sort)
 	}
@@ -107,7 +107,7 @@ func (s *server) readFeed(c *gin.Context, v auth.Viewer, sort, cursor string) (f
 // and its live socket, or a sign-in prompt (never an empty body, which
 // would make nginx show the fallback).
 func (s *server) homeFragment(c *gin.Context) {
-	v := s.viewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		s.signInPrompt(c)
 		return
@@ -123,7 +123,7 @@ func (s *server) homeFragment(c *gin.Context) {
 // feedFragment is the feed alone, to refresh it or switch its order; with
 // a cursor, only the next page's cards, to append.
 func (s *server) feedFragment(c *gin.Context) {
-	v := s.viewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		s.signInPrompt(c)
 		return

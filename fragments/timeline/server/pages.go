@@ -22,7 +22,7 @@ type nav struct {
 func (s *server) homePage(c *gin.Context) {
 	links := web.LinksFor(c, service)
 	p := links.Page("Home")
-	n := nav{Links: links, Viewer: s.viewer(c), SignIn: s.signInURL(links), WhoToFollow: s.whoToFollow(links)}
+	n := nav{Links: links, Viewer: web.ViewerOf(c), SignIn: s.signInURL(c, links), WhoToFollow: s.whoToFollow(c, links)}
 	var err error
 	signedIn := web.SignedInNav{Links: links, SignIn: n.SignIn}
 	if n.Viewer != nil {

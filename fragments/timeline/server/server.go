@@ -93,13 +93,6 @@ func New(d Deps) http.Handler {
 // asset is the hashed URL of one of the timeline's own files.
 func (s *server) asset(name string) string { return "/timeline/assets/" + s.assets.Name(name) }
 
-func (s *server) viewer(c *gin.Context) *auth.Viewer {
-	if v, ok := auth.ViewerFrom(c.Request.Context()); ok {
-		return &v
-	}
-	return nil
-}
-
 type callerKey struct{}
 
 // rememberCaller keeps in the request context what the timeline forwards

@@ -34,7 +34,7 @@ func orAnonymous(v *auth.Viewer) auth.Viewer {
 
 // composeFragment is the compose box, or a sign-in prompt.
 func (s *server) composeFragment(c *gin.Context) {
-	if s.viewer(c) == nil {
+	if web.ViewerOf(c) == nil {
 		s.signInPrompt(c, http.StatusOK, "Sign in to post on murmur.")
 		return
 	}
@@ -44,7 +44,7 @@ func (s *server) composeFragment(c *gin.Context) {
 // postFragment posts the compose box. It answers with an empty box and
 // fires tweet-created, or with the box as typed and the reason it was refused.
 func (s *server) postFragment(c *gin.Context) {
-	v := s.viewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		s.signInPrompt(c, http.StatusUnauthorized, "Your session has ended. Sign in again to post.")
 		return
@@ -74,7 +74,7 @@ func (s *server) postFragment(c *gin.Context) {
 // uploadFragment takes the images chosen in the compose box and answers
 // one preview (with an alt text field) per image, to append to the box.
 func (s *server) uploadFragment(c *gin.Context) {
-	v := s.viewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		s.render(c, http.StatusUnauthorized, "attachment", attachment{Error: "Your session has ended. Sign in again to upload images."})
 		return
@@ -123,7 +123,7 @@ func (s *server) uploadFragment(c *gin.Context) {
 
 // cardFragment is one tweet's card.
 func (s *server) cardFragment(c *gin.Context) {
-	t, err := s.Tweets.Tweet(c.Request.Context(), c.Param("id"), orAnonymous(s.viewer(c)))
+	t, err := s.Tweets.Tweet(c.Request.Context(), c.Param("id"), orAnonymous(web.ViewerOf(c)))
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return
@@ -144,7 +144,7 @@ func (s *server) cardsFragment(c *gin.Context) {
 		web.FragmentError(c, s.tmpl, fault.New(fault.Invalid, "At most 100 tweets at a time."))
 		return
 	}
-	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(s.viewer(c)))
+	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(web.ViewerOf(c)))
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return
@@ -155,7 +155,7 @@ func (s *server) cardsFragment(c *gin.Context) {
 // deleteFragment deletes the viewer's tweet; the card removes itself and
 // tweet-deleted tells the other widgets.
 func (s *server) deleteFragment(c *gin.Context) {
-	v := s.viewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		s.signInPrompt(c, http.StatusUnauthorized, "Your session has ended. Sign in again to delete.")
 		return
@@ -174,7 +174,7 @@ func (s *server) deleteFragment(c *gin.Context) {
 // its new state.
 func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		v := s.viewer(c)
+		v := web.ViewerOf(c)
 		if v == nil {
 			s.signInPrompt(c, http.StatusUnauthorized, "Sign in to like tweets.")
 			return
@@ -191,7 +191,7 @@ func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 
 // userTweets loads a page of the tweets of the person with a handle.
 func (s *server) userTweets(c *gin.Context, handle string) (tweetList, error) {
-	l := tweetList{Links: web.LinksFor(c, service), Viewer: s.viewer(c)}
+	l := tweetList{Links: web.LinksFor(c, service), Viewer: web.ViewerOf(c)}
 	p, err := s.People.ByHandle(c.Request.Context(), handle)
 	if err != nil {
 		return l, err

@@ -18,7 +18,7 @@ func (s *server) page(c *gin.Context, title string) (web.Page, error) {
 	links := web.LinksFor(c, service)
 	p := links.Page(title)
 	n := nav{Links: links, SignIn: s.signInURL(c, links)}
-	if v := s.viewer(c); v != nil {
+	if v := web.ViewerOf(c); v != nil {
 		n.Handle = v.Handle
 	}
 	var err error
@@ -40,7 +40,7 @@ func (s *server) homePage(c *gin.Context) {
 		web.FragmentError(c, s.tmpl, err)
 		return
 	}
-	v := s.viewer(c)
+	v := web.ViewerOf(c)
 	if v == nil {
 		p.Main, err = web.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, web.LinksFor(c, service))})
 		if err != nil {

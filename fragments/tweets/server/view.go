@@ -2,7 +2,6 @@ package server
 
 import (
 	"html/template"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -100,45 +99,16 @@ type prompt struct {
 }
 
 // signInURL is where a signed-out viewer signs in: the shell's home behind
-// the shell, profile's own page otherwise. Session cookies belong to a
-// host name, not a port, so when profile is configured on a loopback
-// address the link keeps the host name the browser used for this page
-// (localhost and 127.0.0.1 hold separate cookies).
+// the shell, profile's own page otherwise.
 func (s *server) signInURL(c *gin.Context, l web.Links) string {
 	if l.Shell || s.SignInURL == "" {
 		return l.Home()
 	}
-	u, err := url.Parse(s.SignInURL)
-	if err != nil {
-		return s.SignInURL
-	}
-	host := u.Hostname()
-	reqHost, _, err := net.SplitHostPort(c.Request.Host)
-	if err != nil {
-		reqHost = c.Request.Host
-	}
-	loopback := func(h string) bool {
-		ip := net.ParseIP(h)
-		return h == "localhost" || (ip != nil && ip.IsLoopback())
-	}
-	if loopback(host) && loopback(reqHost) && host != reqHost {
-		u.Host = net.JoinHostPort(reqHost, u.Port())
-		if u.Port() == "" {
-			u.Host = reqHost
-		}
-	}
-	return u.String()
-}
-
-func (s *server) viewer(c *gin.Context) *auth.Viewer {
-	if v, ok := auth.ViewerFrom(c.Request.Context()); ok {
-		return &v
-	}
-	return nil
+	return web.OnBrowserHost(c, s.SignInURL)
 }
 
 func (s *server) cards(c *gin.Context, list []tweets.Tweet) []card {
-	links, v := web.LinksFor(c, service), s.viewer(c)
+	links, v := web.LinksFor(c, service), web.ViewerOf(c)
 	out := make([]card, len(list))
 	for i, t := range list {
 		out[i] = card{Links: links, Viewer: v, Tweet: t}
