@@ -373,20 +373,8 @@ func (h *Hub) tweetCreated(ctx context.Context, e TweetCreated) {
 }
 
 func (h *Hub) tweetDeleted(e TweetDeleted) {
-	var jsonMsg, htmlMsg []byte
-	for _, s := range h.recipients(e.AuthorID) {
-		if s.Format == JSON {
-			if jsonMsg == nil {
-				jsonMsg, _ = json.Marshal(map[string]string{"event": "tweet.deleted", "id": e.ID})
-			}
-			h.queue(s, "tweet.deleted", jsonMsg)
-			continue
-		}
-		if htmlMsg == nil {
-			htmlMsg = deletedHTML(e.ID)
-		}
-		h.queue(s, "tweet.deleted", htmlMsg)
-	}
+	jsonMsg, _ := json.Marshal(map[string]string{"event": "tweet.deleted", "id": e.ID})
+	h.broadcast(e.AuthorID, "tweet.deleted", jsonMsg, deletedHTML(e.ID))
 }
 
 // likeChanged sends a tweet's new like count to the homes that hold it:
@@ -397,23 +385,24 @@ func (h *Hub) likeChanged(e LikeChanged) {
 	if err != nil || e.AuthorID == "" {
 		return
 	}
-	var jsonMsg, htmlMsg []byte
-	for _, s := range h.recipients(e.AuthorID) {
+	jsonMsg, _ := json.Marshal(struct {
+		Event     string `json:"event"`
+		ID        string `json:"id"`
+		LikeCount int    `json:"like_count"`
+	}{"like.changed", e.TweetID, e.LikeCount})
+	htmlMsg := fmt.Sprintf(`<hx-partial hx-target="#tweet-%d .like-count" hx-swap="textContent">%d</hx-partial>`, id, e.LikeCount)
+	h.broadcast(e.AuthorID, "like.changed", jsonMsg, []byte(htmlMsg))
+}
+
+// broadcast queues one event, the same for every reader, to the sockets of
+// the homes holding author's tweets, in each socket's format.
+func (h *Hub) broadcast(author, event string, jsonMsg, htmlMsg []byte) {
+	for _, s := range h.recipients(author) {
 		if s.Format == JSON {
-			if jsonMsg == nil {
-				jsonMsg, _ = json.Marshal(struct {
-					Event     string `json:"event"`
-					ID        string `json:"id"`
-					LikeCount int    `json:"like_count"`
-				}{"like.changed", e.TweetID, e.LikeCount})
-			}
-			h.queue(s, "like.changed", jsonMsg)
-			continue
+			h.queue(s, event, jsonMsg)
+		} else {
+			h.queue(s, event, htmlMsg)
 		}
-		if htmlMsg == nil {
-			htmlMsg = []byte(fmt.Sprintf(`<hx-partial hx-target="#tweet-%d .like-count" hx-swap="textContent">%d</hx-partial>`, id, e.LikeCount))
-		}
-		h.queue(s, "like.changed", htmlMsg)
 	}
 }
 
