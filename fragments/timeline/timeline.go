@@ -8,10 +8,7 @@
 package timeline
 
 import (
-	"cmp"
 	"context"
-	"slices"
-	"strconv"
 	"time"
 
 	"murmur/fragments/internal/fault"
@@ -106,25 +103,10 @@ type Graph interface {
 type Homes struct {
 	tweets Tweets
 	graph  Graph
-	// group is how many authors one feed query names (see feed).
-	group int
 }
-
-// Option adjusts Homes.
-type Option func(*Homes)
-
-// FeedGroup sets how many authors one feed query to tweets names; tweets
-// accepts at most MaxFeedAuthors.
-func FeedGroup(n int) Option { return func(h *Homes) { h.group = max(1, min(n, MaxFeedAuthors)) } }
 
 // NewHomes returns home timelines read from the tweets and follow services.
-func NewHomes(tweets Tweets, graph Graph, opts ...Option) *Homes {
-	h := &Homes{tweets: tweets, graph: graph, group: MaxFeedAuthors}
-	for _, o := range opts {
-		o(h)
-	}
-	return h
-}
+func NewHomes(tweets Tweets, graph Graph) *Homes { return &Homes{tweets: tweets, graph: graph} }
 
 // ValidSort reports whether s names an order ("" is recent).
 func ValidSort(s string) bool { return s == "" || s == SortRecent || s == SortPopular }
@@ -156,58 +138,7 @@ func (h *Homes) Home(ctx context.Context, c Caller, sort, cursor string, limit i
 	if err != nil {
 		return Page{}, err
 	}
-	return h.feed(ctx, c, FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)})
-}
-
-// MaxFeedAuthors is how many authors one feed query to tweets may name.
-const MaxFeedAuthors = 5000
-
-// feed reads a page of the authors' tweets. Someone following more people
-// than one query may name gets a query per group of authors, merged: every
-// group answers its best limit tweets below the same cursor, and the best
-// limit of those are the page (cursors are positions in the order, so the
-// next page continues every group from the same place).
-func (h *Homes) feed(ctx context.Context, c Caller, q FeedQuery) (Page, error) {
-	if len(q.Authors) <= h.group {
-		return h.tweets.Feed(ctx, c, q)
-	}
-	var all []Tweet
-	more := false
-	for group := range slices.Chunk(q.Authors, h.group) {
-		gq := q
-		gq.Authors = group
-		p, err := h.tweets.Feed(ctx, c, gq)
-		if err != nil {
-			return Page{}, err
-		}
-		all = append(all, p.Tweets...)
-		more = more || p.Next != ""
-	}
-	popular := q.Sort == SortPopular
-	slices.SortFunc(all, func(a, b Tweet) int {
-		if popular && a.LikeCount != b.LikeCount {
-			return cmp.Compare(b.LikeCount, a.LikeCount)
-		}
-		return cmp.Compare(idNumber(b.ID), idNumber(a.ID))
-	})
-	page := Page{Tweets: all}
-	if len(all) > q.Limit {
-		page.Tweets, more = all[:q.Limit], true
-	}
-	if more && len(page.Tweets) > 0 {
-		last := page.Tweets[len(page.Tweets)-1]
-		// The tweets service's cursors: the id, or likes_id when popular.
-		page.Next = last.ID
-		if popular {
-			page.Next = strconv.Itoa(last.LikeCount) + "_" + last.ID
-		}
-	}
-	return page, nil
-}
-
-func idNumber(id string) int64 {
-	n, _ := strconv.ParseInt(id, 10, 64)
-	return n
+	return h.tweets.Feed(ctx, c, FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)})
 }
 
 // Newer returns up to limit tweets of the caller's home newer than the
@@ -222,7 +153,7 @@ func (h *Homes) Newer(ctx context.Context, c Caller, after string, limit int) ([
 	if after != "0" {
 		q.After = after
 	}
-	p, err := h.feed(ctx, c, q)
+	p, err := h.tweets.Feed(ctx, c, q)
 	return p.Tweets, err
 }
 

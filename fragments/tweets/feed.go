@@ -1,7 +1,9 @@
 package tweets
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,10 +19,14 @@ const (
 	SortPopular = "popular"
 )
 
-// MaxFeedAuthors bounds how many authors one feed query may name: a person
-// following a few thousand accounts still fits, a request listing everyone
-// on murmur does not.
-const MaxFeedAuthors = 5000
+// MaxFeedAuthors bounds how many authors one feed request may name: a
+// person following tens of thousands of accounts still fits, a request
+// listing everyone on murmur does not.
+const MaxFeedAuthors = 50_000
+
+// FeedGroup is how many authors one store query reads; a feed of more
+// authors is read in groups and merged (see feedGroups).
+const FeedGroup = 5000
 
 // FeedPosition is a place in a feed's order: the (like count, id) of the
 // last tweet seen. Recent feeds use only the id. The zero value is the top.
@@ -101,7 +107,7 @@ func (s *Service) Feed(ctx context.Context, r FeedRequest, viewer auth.Viewer) (
 	}
 	want := q.Limit
 	q.Limit = want + 1 // one more tells whether there is a next page
-	list, err := s.store.Feed(ctx, q)
+	list, err := s.feedGroups(ctx, q)
 	if err != nil {
 		return Page{}, err
 	}
@@ -113,6 +119,36 @@ func (s *Service) Feed(ctx context.Context, r FeedRequest, viewer auth.Viewer) (
 	}
 	s.fill(ctx, page.Tweets, viewer)
 	return page, nil
+}
+
+// feedGroups reads a feed of more authors than one store query should name
+// a group at a time: every group answers its best q.Limit tweets below the
+// same position, and the best q.Limit of those, in the feed's order, are
+// the page. The next page continues every group from the position of the
+// page's last tweet, so nothing repeats and nothing is skipped.
+func (s *Service) feedGroups(ctx context.Context, q FeedQuery) ([]Tweet, error) {
+	if len(q.Authors) <= s.feedGroup {
+		return s.store.Feed(ctx, q)
+	}
+	var all []Tweet
+	for group := range slices.Chunk(q.Authors, s.feedGroup) {
+		gq := q
+		gq.Authors = group
+		list, err := s.store.Feed(ctx, gq)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+	}
+	slices.SortFunc(all, func(a, b Tweet) int {
+		if q.Popular && a.LikeCount != b.LikeCount {
+			return cmp.Compare(b.LikeCount, a.LikeCount)
+		}
+		ai, _ := ParseID(a.ID)
+		bi, _ := ParseID(b.ID)
+		return cmp.Compare(bi, ai)
+	})
+	return all[:min(len(all), q.Limit)], nil
 }
 
 // feedCursor is the position of t: its id for the recent order,

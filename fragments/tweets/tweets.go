@@ -149,6 +149,8 @@ type Service struct {
 	ids     *IDs
 	now     func() time.Time
 	logger  *slog.Logger
+	// feedGroup is how many authors one store query of a feed reads.
+	feedGroup int
 }
 
 // Option changes how a Service is built.
@@ -157,12 +159,15 @@ type Option func(*Service)
 // WithClock makes the service read time from now (tests move it forward).
 func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = now } }
 
+// WithFeedGroup sets how many authors one store query of a feed reads.
+func WithFeedGroup(n int) Option { return func(s *Service) { s.feedGroup = max(1, n) } }
+
 // WithLogger makes the service log through l.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
 
 // NewService returns the posting operations over a store.
 func NewService(store Store, authors Authors, bus Publisher, opts ...Option) *Service {
-	s := &Service{store: store, authors: authors, bus: bus, now: time.Now, logger: slog.Default()}
+	s := &Service{store: store, authors: authors, bus: bus, now: time.Now, logger: slog.Default(), feedGroup: FeedGroup}
 	for _, o := range opts {
 		o(s)
 	}

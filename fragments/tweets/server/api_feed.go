@@ -12,7 +12,7 @@ import (
 
 type feedInput struct {
 	Body struct {
-		Authors []string `json:"authors" maxItems:"5000" doc:"User ids whose tweets make up the feed (the timeline service sends the reader and everyone they follow)."`
+		Authors []string `json:"authors" maxItems:"50000" doc:"User ids whose tweets make up the feed (the timeline service sends the reader and everyone they follow)."`
 		Sort    string   `json:"sort,omitempty" required:"false" enum:"recent,popular" default:"recent" doc:"recent: newest first; popular: most liked first, ties newest first."`
 		Cursor  string   `json:"cursor,omitempty" required:"false" maxLength:"40" doc:"The next value of the previous page."`
 		After   string   `json:"after,omitempty" required:"false" maxLength:"20" doc:"Only tweets newer than this tweet id (recent only): what a reconnecting client missed."`
@@ -30,6 +30,8 @@ func (s *server) registerFeedAPI(api huma.API) {
 			"(sort=recent) or most liked first, ties newest first (sort=popular); the cursor is a position " +
 			"in that order, so tweets posted meanwhile never repeat or skip entries of later pages.",
 		Tags: []string{"tweets"}, Security: web.Security, Errors: []int{401, 422},
+		// Room for the longest author list allowed.
+		MaxBodyBytes: 2 << 20,
 	}, func(ctx context.Context, in *feedInput) (*tweetListOutput, error) {
 		v, err := web.RequireViewer(ctx)
 		if err != nil {

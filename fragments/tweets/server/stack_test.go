@@ -53,6 +53,8 @@ type stack struct {
 	Redis    *testkit.Redis
 	Bus      *events.Bus
 	Tweets   *tweets.Service
+	Store    *store.Store
+	People   *people.Client
 	Clock    *clock
 	profile  *profiletest.Server
 	sessions *testkit.Sessions
@@ -79,6 +81,7 @@ func mustStack(t *testing.T) *stack {
 	}
 	t.Cleanup(func() { s.Bus.Close() })
 	dir := people.New(s.profile.URL, time.Minute)
+	s.Store, s.People = st, dir
 	s.Tweets = tweets.NewService(st, dir, s.Bus, tweets.WithClock(s.Clock.Now), tweets.WithLogger(logger))
 	srv := httptest.NewServer(server.New(server.Deps{
 		Tweets: s.Tweets, People: dir, Verifier: s.sessions.Verifier, Logger: logger, Metrics: metrics,
