@@ -57,10 +57,15 @@ func (s *server) whoToFollow(c *gin.Context, l web.Links) string {
 	return "/follow/"
 }
 
+// signInPrompt answers a signed-out viewer in place of the timeline.
 func (s *server) signInPrompt(c *gin.Context) {
-	l := web.LinksFor(c, service)
-	s.render(c, http.StatusOK, "signin-prompt", map[string]string{
-		"Message": "Sign in to see the tweets of the people you follow.", "Home": s.signInURL(c, l)})
+	s.render(c, http.StatusOK, "signin-prompt", s.signInPromptData(c))
+}
+
+// signInPromptData is the "signin-prompt" partial's data.
+func (s *server) signInPromptData(c *gin.Context) map[string]string {
+	return map[string]string{"Message": "Sign in to see the tweets of the people you follow.",
+		"Home": s.signInURL(c, web.LinksFor(c, service))}
 }
 
 // readFeed reads a page of the viewer's home and the cards that show it.

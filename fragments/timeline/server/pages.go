@@ -37,8 +37,7 @@ func (s *server) homePage(c *gin.Context) {
 		return
 	}
 	if n.Viewer == nil {
-		p.Main, err = web.Execute(s.tmpl, "signin-prompt", map[string]string{
-			"Message": "Sign in to see the tweets of the people you follow.", "Home": n.SignIn})
+		p.Main, err = web.Execute(s.tmpl, "signin-prompt", s.signInPromptData(c))
 	} else {
 		var f feed
 		if f, err = s.readFeed(c, *n.Viewer, c.Query("sort"), ""); err == nil {
