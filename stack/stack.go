@@ -43,6 +43,9 @@ type Options struct {
 	Env []string
 	// Skip names services not to start, as if they were down.
 	Skip []string
+	// DebugPorts gives the first instance of a service a loopback debug
+	// address serving its profiles (MURMUR_DEBUG_LISTEN); none by default.
+	DebugPorts map[string]int
 	// Detach lets the processes outlive the program that started them
 	// (make start); otherwise they die with it (tests).
 	Detach bool
@@ -134,13 +137,17 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 			if i > 0 {
 				pname = fmt.Sprintf("%s-%d", name, i+1)
 			}
+			penv := []string{
+				"MURMUR_LISTEN=" + addr,
+				// Instances of a service share its data directory.
+				"MURMUR_DATA_DIR=" + s.dir("data", name),
+			}
+			if port := opts.DebugPorts[name]; port != 0 && i == 0 {
+				penv = append(penv, fmt.Sprintf("MURMUR_DEBUG_LISTEN=127.0.0.1:%d", port))
+			}
 			s.Processes = append(s.Processes, &Process{
 				Name: pname, Path: bin,
-				Env: append([]string{
-					"MURMUR_LISTEN=" + addr,
-					// Instances of a service share its data directory.
-					"MURMUR_DATA_DIR=" + s.dir("data", name),
-				}, env...),
+				Env:    append(penv, env...),
 				Health: fmt.Sprintf("http://%s/%s/healthz", addr, name),
 			})
 		}
@@ -285,6 +292,17 @@ func (s *Stack) Process(name string) *Process {
 	}
 	return nil
 }
+
+// Pid is the process id of a running part, or 0.
+func (p *Process) Pid() int {
+	if p.cmd == nil || p.cmd.Process == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
+
+// DataDir is the folder a service keeps its files in.
+func (s *Stack) DataDir(service string) string { return s.dir("data", service) }
 
 // Kill stops one part at once, as a crash would.
 func (s *Stack) Kill(name string) error {

@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,6 +38,9 @@ type Service struct {
 	SecureCookies bool
 	// TrustedProxies are the shell's nginx addresses, whose X-Real-IP is believed.
 	TrustedProxies []string
+	// DebugListen is a loopback address serving net/http/pprof profiles;
+	// empty (the default) serves none.
+	DebugListen string
 }
 
 // DefaultPorts are the ports of the services on a developer machine.
@@ -65,6 +69,9 @@ func Load(name string) (Service, error) {
 		return c, err
 	}
 	c.TrustedProxies = strings.Split(String("MURMUR_TRUSTED_PROXIES", "127.0.0.1,::1"), ",")
+	if c.DebugListen, err = loopbackAddr("MURMUR_DEBUG_LISTEN"); err != nil {
+		return c, err
+	}
 	if c.JWTPrivateKey == "" {
 		c.JWTPrivateKey = filepath.Join(c.DataDir, "jwt-ed25519.pem")
 	}
@@ -73,6 +80,23 @@ func Load(name string) (Service, error) {
 
 // DatabasePath is where the service's SQLite file lives.
 func (c Service) DatabasePath() string { return filepath.Join(c.DataDir, c.Name+".db") }
+
+// loopbackAddr reads a host:port that must be on this machine's loopback
+// interface: profiles show a service's insides and are never for the network.
+func loopbackAddr(key string) (string, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return "", nil
+	}
+	host, _, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("%s=%q: not a host:port", key, v)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return "", fmt.Errorf("%s=%q: only a loopback address (127.0.0.1, ::1, localhost) is allowed", key, v)
+	}
+	return v, nil
+}
 
 // String returns the variable's value, or def when it is unset or empty.
 func String(key, def string) string {

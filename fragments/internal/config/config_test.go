@@ -25,3 +25,24 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+func TestDebugListenOnlyOnLoopback(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{
+		{"", true}, {"127.0.0.1:6060", true}, {"[::1]:6060", true}, {"localhost:6060", true},
+		{"0.0.0.0:6060", false}, {":6060", false}, {"10.0.0.5:6060", false}, {"6060", false},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			t.Setenv("MURMUR_DEBUG_LISTEN", tc.value)
+			c, err := Load("tweets")
+			if got := err == nil; got != tc.ok {
+				t.Fatalf("MURMUR_DEBUG_LISTEN=%q accepted = %v, want %v (err %v)", tc.value, got, tc.ok, err)
+			}
+			if tc.ok && c.DebugListen != tc.value {
+				t.Errorf("DebugListen = %q, want %q", c.DebugListen, tc.value)
+			}
+		})
+	}
+}

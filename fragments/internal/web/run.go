@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"slices"
@@ -92,5 +93,25 @@ func run(ctx context.Context, rt *Runtime, build Builder) error {
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
+	if addr := rt.Config.DebugListen; addr != "" {
+		go func() {
+			if err := Serve(ctx, addr, Profiles(), rt.Logger.With("listener", "debug")); err != nil {
+				rt.Logger.Error("debug listener stopped", "err", err)
+			}
+		}()
+	}
 	return Serve(ctx, rt.Config.Listen, h, rt.Logger)
+}
+
+// Profiles serves net/http/pprof's profiles under /debug/pprof/. It is
+// only ever served on the loopback-only debug address (MURMUR_DEBUG_LISTEN),
+// never on the service's public one.
+func Profiles() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
