@@ -12,6 +12,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"time"
 
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/fault"
@@ -25,6 +26,13 @@ const (
 	// SuggestionCount is how many people the who-to-follow widget shows.
 	SuggestionCount = 5
 )
+
+// Edge is one person following another, as of a moment.
+type Edge struct {
+	FollowerID string
+	FolloweeID string
+	CreatedAt  time.Time
+}
 
 // Counts are how many followers a person has and how many they follow.
 type Counts struct {
