@@ -64,8 +64,16 @@ lint: assets ## gofmt, go vet and staticcheck
 test: test-deps lint ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys
 	$(GO) test -count=1 -timeout 30m ./...
 
+.PHONY: build-load
+build-load: build ## build the load tool into bin/
+	$(GO) build -o $(BIN)/ ./loadtool/cmd/murmur-load
+
 .PHONY: bench
-bench: assets ## run the Go benchmarks
+bench: deps build-load ## the standard load scenario (10k users, 1M tweets, 10k sockets): table in .murmur/bench/results.md
+	$(BIN)/murmur-load -bin $(BIN) -dir $(RUN_DIR)/bench -profile $(RUN_DIR)/bench-profiles
+
+.PHONY: bench-go
+bench-go: assets ## run the Go benchmarks of the hot paths
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 .PHONY: fmt
