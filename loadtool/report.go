@@ -23,7 +23,7 @@ type Report struct {
 	Results   []Result
 	// Limits names the limit each scenario is compared with.
 	Limits map[string]string
-	Live      *LiveResult
+	Live   *LiveResult
 	// Memory is each part's resident memory after the run, in bytes.
 	Memory []Usage
 }

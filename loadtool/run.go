@@ -199,7 +199,7 @@ func StackOptions(dir, binDir string) (stack.Options, error) {
 	return stack.Options{
 		Dir: dir, BinDir: binDir,
 		ShellAddr: fmt.Sprintf("127.0.0.1:%d", ports[0]), RedisPort: ports[1],
-		Ports: map[string][]int{"profile": {ports[2]}, "tweets": {ports[3]}, "follow": {ports[4]}, "timeline": {ports[5]}},
+		Ports:      map[string][]int{"profile": {ports[2]}, "tweets": {ports[3]}, "follow": {ports[4]}, "timeline": {ports[5]}},
 		DebugPorts: map[string]int{"profile": ports[6], "tweets": ports[7], "follow": ports[8], "timeline": ports[9]},
 		Env:        []string{"MURMUR_LOG_LEVEL=warn"},
 	}, nil
