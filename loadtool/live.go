@@ -30,11 +30,12 @@ type LiveResult struct {
 }
 
 // live connects one websocket client per follower of the author to the
-// timeline's JSON stream, has the author post, and times each delivery from
-// the moment the POST was answered to the moment the client read it.
-func live(ctx context.Context, cfg Config, shell, timeline string, timelinePid int, author string, tokens []string) (LiveResult, error) {
+// timeline's JSON stream through the shell, as browsers connect, has the
+// author post, and times each delivery from the moment the POST was
+// answered to the moment the client read it.
+func live(ctx context.Context, cfg Config, shell string, timelinePid int, author string, tokens []string) (LiveResult, error) {
 	res := LiveResult{Sockets: len(tokens), Posts: cfg.LivePosts}
-	wsURL := "ws" + strings.TrimPrefix(timeline, "http") + "/timeline/api/stream"
+	wsURL := "ws" + strings.TrimPrefix(shell, "http") + "/timeline/api/stream"
 	before := rss(timelinePid)
 
 	type wsClient struct {

@@ -71,7 +71,7 @@ func Run(ctx context.Context, s *stack.Stack, cfg Config, dir string) (*Report, 
 			socketTokens = append(socketTokens, tokens[pop.AuthorFollowers[i%len(pop.AuthorFollowers)].ID])
 		}
 		cfg.progress("live: opening %d sockets", len(socketTokens))
-		lr, err := live(ctx, cfg, s.URL(), s.ServiceURL("timeline"), s.Process("timeline").Pid(), tokens[pop.Author.ID], socketTokens)
+		lr, err := live(ctx, cfg, s.URL(), s.Process("timeline").Pid(), tokens[pop.Author.ID], socketTokens)
 		if err != nil {
 			return rep, err
 		}

@@ -102,6 +102,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		return nil, err
 	}
 	s := &Stack{Opts: opts, RedisURL: opts.RedisURL}
+	raiseOpenFileLimit()
 	for _, d := range []string{"data", "logs", "run/pids", "site"} {
 		if err := os.MkdirAll(s.dir(d), 0o755); err != nil {
 			return nil, err
@@ -196,6 +197,19 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		}
 	}
 	return s, nil
+}
+
+// raiseOpenFileLimit lifts this process's open-file limit to its hard
+// limit, for the parts it starts to inherit: every open timeline costs the
+// timeline service one descriptor and nginx two, and the usual soft limit
+// of 1024 would refuse the thousandth reader. (Go raises its own limit by
+// itself, but gives child processes the original one unless set here.)
+func raiseOpenFileLimit() {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && lim.Cur < lim.Max {
+		lim.Cur = lim.Max
+		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+	}
 }
 
 func findNginx() (string, error) {
