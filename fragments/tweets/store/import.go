@@ -54,11 +54,14 @@ func (s *Store) ImportLikes(ctx context.Context, likes []tweets.ImportedLike) (i
 			return err
 		}
 		defer insert.Close()
-		count, err := tx.PrepareContext(ctx, `UPDATE tweets SET like_count = like_count + 1 WHERE id = ?`)
+		count, err := tx.PrepareContext(ctx, `UPDATE tweets SET like_count = like_count + ? WHERE id = ?`)
 		if err != nil {
 			return err
 		}
 		defer count.Close()
+		// Counted per tweet and added once each: likes in bulk crowd onto
+		// a few popular tweets.
+		gained := map[int64]int{}
 		for _, l := range likes {
 			res, err := insert.ExecContext(ctx, l.TweetID, l.UserID, l.CreatedAt.UnixMilli())
 			var se sqlite3.Error
@@ -72,11 +75,15 @@ func (s *Store) ImportLikes(ctx context.Context, likes []tweets.ImportedLike) (i
 			if err != nil {
 				return err
 			}
-			if n == 1 {
-				if _, err := count.ExecContext(ctx, l.TweetID); err != nil {
-					return err
-				}
-				added++
+			gained[l.TweetID] += int(n)
+			added += int(n)
+		}
+		for id, n := range gained {
+			if n == 0 {
+				continue
+			}
+			if _, err := count.ExecContext(ctx, n, id); err != nil {
+				return err
 			}
 		}
 		return nil
