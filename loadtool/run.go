@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +22,10 @@ import (
 func Run(ctx context.Context, s *stack.Stack, cfg Config, dir string) (*Report, error) {
 	rep := &Report{When: time.Now(), Machine: machine(), Config: cfg, Limits: map[string]string{}}
 	cfg.progress("machine: %s", rep.Machine)
+	// The names are checked before minutes of seeding, not after.
+	if _, err := only(scenarios(s.URL(), &Population{}, nil), cfg.Only); err != nil {
+		return rep, err
+	}
 	pop, err := Seed(ctx, cfg, s.DataDir)
 	if err != nil {
 		return rep, err
@@ -47,7 +53,11 @@ func Run(ctx context.Context, s *stack.Stack, cfg Config, dir string) (*Report, 
 		return rep, fmt.Errorf("limit shell: %w", err)
 	}
 	defer limits.Stop()
-	all := append(limits.scenarios(len(home)), only(scenarios(s.URL(), pop, tokens), cfg.Only)...)
+	chosen, err := only(scenarios(s.URL(), pop, tokens), cfg.Only)
+	if err != nil {
+		return rep, err
+	}
+	all := append(limits.scenarios(len(home)), chosen...)
 	for _, sc := range all {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -65,7 +75,7 @@ func Run(ctx context.Context, s *stack.Stack, cfg Config, dir string) (*Report, 
 		rep.Results = append(rep.Results, closed, open)
 	}
 
-	if cfg.Sockets > 0 && (len(cfg.Only) == 0 || contains(cfg.Only, "live")) {
+	if cfg.Sockets > 0 && (len(cfg.Only) == 0 || slices.Contains(cfg.Only, "live")) {
 		var socketTokens []string
 		for i := range cfg.Sockets {
 			socketTokens = append(socketTokens, tokens[pop.AuthorFollowers[i%len(pop.AuthorFollowers)].ID])
@@ -84,15 +94,6 @@ func Run(ctx context.Context, s *stack.Stack, cfg Config, dir string) (*Report, 
 		}
 	}
 	return rep, nil
-}
-
-func contains(list []string, name string) bool {
-	for _, n := range list {
-		if n == name {
-			return true
-		}
-	}
-	return false
 }
 
 func dedupe(list []Account) []Account {
@@ -182,7 +183,7 @@ func slug(name string) string {
 			}
 		}
 	}
-	return string(out)
+	return strings.TrimSuffix(string(out), "-")
 }
 
 // StackOptions are a private murmur's: every part on a free loopback port,

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -226,18 +227,25 @@ func scenarios(shell string, pop *Population, tokens map[string]string) []Scenar
 	return out
 }
 
-// only keeps the scenarios named in names (all when names is empty).
-func only(list []Scenario, names []string) []Scenario {
+// only keeps the scenarios named in names, by their slugs (all when names
+// is empty). "limits" (always measured) and "live" are names too; any other
+// name that names nothing is an error that lists the names there are.
+func only(list []Scenario, names []string) ([]Scenario, error) {
 	if len(names) == 0 {
-		return list
+		return list, nil
 	}
+	known := []string{"limits", "live"}
 	var out []Scenario
 	for _, s := range list {
-		for _, n := range names {
-			if strings.EqualFold(strings.TrimSpace(n), s.Name) {
-				out = append(out, s)
-			}
+		known = append(known, slug(s.Name))
+		if slices.Contains(names, slug(s.Name)) {
+			out = append(out, s)
 		}
 	}
-	return out
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return nil, fmt.Errorf("no scenario is named %q; the names are %s", n, strings.Join(known, ", "))
+		}
+	}
+	return out, nil
 }

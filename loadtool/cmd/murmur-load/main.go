@@ -26,7 +26,7 @@ func main() {
 	dir := flag.String("dir", ".murmur/bench", "scratch folder for the private murmur (emptied first)")
 	bin := flag.String("bin", "bin", "folder of the service binaries")
 	out := flag.String("out", "", "file to write the markdown table to (default DIR/results.md)")
-	only := flag.String("only", "", "comma-separated scenario names to run (and \"live\"); default all")
+	only := flag.String("only", "", "comma-separated scenarios to run, by slug (home-page-heavy, timeline-api-recent-light, live, limits, ...); default all")
 	flag.IntVar(&cfg.Users, "users", std.Users, "accounts to seed")
 	flag.IntVar(&cfg.Tweets, "tweets", std.Tweets, "tweets to seed")
 	flag.IntVar(&cfg.Likes, "likes", std.Likes, "likes to seed")
