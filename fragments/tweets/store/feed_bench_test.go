@@ -124,10 +124,11 @@ func BenchmarkFeed(b *testing.B) {
 	for _, following := range []int{10, 1000} {
 		r := readers[following]
 		for _, sort := range []string{tweets.SortRecent, tweets.SortPopular} {
-			q := tweets.FeedQuery{Authors: r.authors, Popular: sort == tweets.SortPopular,
+			top := tweets.FeedQuery{Authors: r.authors, Popular: sort == tweets.SortPopular,
 				Limit: benchPageSize + 1, ViewerID: r.id}
 			for _, page := range []int{1, 5} {
-				q.Below = feedPosition(b, st, q, page)
+				q := top
+				q.Below = feedPosition(b, st, top, page)
 				b.Run(fmt.Sprintf("following=%d/%s/page=%d", following, sort, page), func(b *testing.B) {
 					for b.Loop() {
 						got, err := st.Feed(ctx, q)
