@@ -1,0 +1,98 @@
+package auth_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"murmur/fragments/internal/auth"
+)
+
+// BenchmarkVerify measures what every authenticated request to a service
+// pays before its handler runs: checking the session token.
+//
+//   - key: the verifier holds profile's public key (MURMUR_JWT_PUBLIC_KEY).
+//   - jwks: the verifier fetched profile's key set once and keeps it, the
+//     default setup; the cost over "key" is the cache lookup.
+//   - jwks-parallel: the same from every core at once, as concurrent
+//     requests do; the key cache is behind a mutex.
+//   - signature-only: ed25519.Verify of the same token and nothing else,
+//     the floor the others are measured against.
+func BenchmarkVerify(b *testing.B) {
+	ctx := context.Background()
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	iss := auth.NewIssuer(key, time.Hour)
+	token, _, err := iss.Issue(auth.Viewer{ID: "519324558290944001", Handle: "ada"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	mustVerify := func(b *testing.B, v *auth.Verifier) {
+		got, err := v.Verify(ctx, token)
+		if err != nil || got.ID != "519324558290944001" {
+			b.Fatalf("Verify = %+v, %v; want ada's session", got, err)
+		}
+	}
+
+	b.Run("key", func(b *testing.B) {
+		v := auth.NewVerifier(iss.PublicKey())
+		for b.Loop() {
+			mustVerify(b, v)
+		}
+	})
+
+	var fetches atomic.Int32
+	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		json.NewEncoder(w).Encode(auth.NewJWKS(iss.PublicKey()))
+	}))
+	defer jwks.Close()
+	// One verifier for both JWKS cases: the key is fetched once, before
+	// either is timed, and a second fetch would mean the cache was missed.
+	cached := auth.NewJWKSVerifier(jwks.URL, nil)
+	mustVerify(b, cached)
+
+	b.Run("jwks", func(b *testing.B) {
+		for b.Loop() {
+			mustVerify(b, cached)
+		}
+	})
+	b.Run("jwks-parallel", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				got, err := cached.Verify(ctx, token)
+				if err != nil || got.ID == "" {
+					// Fatal may not be called from RunParallel's goroutines.
+					b.Errorf("Verify = %+v, %v; want ada's session", got, err)
+					return
+				}
+			}
+		})
+	})
+	if n := fetches.Load(); n != 1 {
+		b.Fatalf("the key set was fetched %d times, want once: the cache was missed", n)
+	}
+
+	b.Run("signature-only", func(b *testing.B) {
+		cut := strings.LastIndexByte(token, '.')
+		sig, err := base64.RawURLEncoding.DecodeString(token[cut+1:])
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg, pub := []byte(token[:cut]), iss.PublicKey()
+		for b.Loop() {
+			if !ed25519.Verify(pub, msg, sig) {
+				b.Fatal("signature does not verify")
+			}
+		}
+	})
+}

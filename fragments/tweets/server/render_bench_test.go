@@ -1,0 +1,55 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/web"
+	"murmur/fragments/tweets"
+)
+
+// BenchmarkRenderCards measures the "cards" template alone on 20 tweets
+// already read and filled in: the part of GET /tweets/frag/cards that is
+// neither the store nor the session check (see BenchmarkCardsFragment).
+// The tweets mix what cards show: links to turn into anchors, markup to
+// escape, images, liked and unliked, the viewer's own (a delete button).
+func BenchmarkRenderCards(b *testing.B) {
+	tmpl := parseTemplates()
+	viewer := &auth.Viewer{ID: "1", Handle: "author0"}
+	for _, shell := range []bool{false, true} {
+		links := web.Links{Shell: shell, Service: service, Mount: "/" + service}
+		cards := make([]card, 20)
+		created := time.Now().Add(-3 * time.Hour)
+		for i := range cards {
+			t := tweets.Tweet{
+				ID:        tweets.FormatID(int64(519324558290944001 + i)),
+				Author:    tweets.Author{ID: fmt.Sprint(i%5 + 1), Handle: fmt.Sprintf("author%d", i%5), DisplayName: fmt.Sprintf("Author Number %d", i%5)},
+				Text:      []string{"Good morning, murmur!", "Reading https://example.org/articles/2026/why-small-services and thinking.", "Quotes \"and\" <angle brackets> & ampersands 👋"}[i%3],
+				Media:     []tweets.Media{},
+				LikeCount: i * 7,
+				LikedByMe: i%3 == 0,
+				CreatedAt: created.Add(time.Duration(i) * time.Minute),
+			}
+			if i%5 == 0 {
+				id := tweets.FormatID(int64(619324558290944001 + i))
+				t.Media = append(t.Media, tweets.Media{ID: id, URL: tweets.MediaURL(id), ContentType: "image/png", Width: 40, Height: 30, Alt: "a gradient"})
+			}
+			cards[i] = card{Links: links, Viewer: viewer, Tweet: t}
+		}
+		b.Run(fmt.Sprintf("cards=20/shell=%t", shell), func(b *testing.B) {
+			for b.Loop() {
+				out, err := web.Execute(tmpl, "cards", cards)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got := strings.Count(string(out), `<article class="card tweet"`); got != len(cards) {
+					b.Fatalf("rendered %d cards, want %d", got, len(cards))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(cards)), "ns/card")
+		})
+	}
+}
