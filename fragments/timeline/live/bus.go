@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"murmur/fragments/internal/events"
 )
 
 // Topics the hub listens to.
-var Topics = []string{"tweet.created", "tweet.deleted", "like.changed", "follow.created", "follow.deleted"}
+var Topics = []string{events.TweetCreated, events.TweetDeleted, events.LikeChanged, events.FollowCreated, events.FollowDeleted}
 
 // healthEvery is how long a quiet subscription waits before it pings Redis,
 // so a dead connection is noticed even when nothing is published.

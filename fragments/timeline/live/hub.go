@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"murmur/fragments/internal/events"
 	"murmur/fragments/timeline"
 )
 
@@ -275,54 +276,29 @@ func (h *Hub) recipients(author string) []*Socket {
 	return out
 }
 
-// TweetCreated is the payload of tweet.created: the tweet and its author's id.
-type TweetCreated struct {
-	timeline.Tweet
-	AuthorID string `json:"author_id"`
-}
-
-// TweetDeleted is the payload of tweet.deleted.
-type TweetDeleted struct {
-	ID       string `json:"id"`
-	AuthorID string `json:"author_id"`
-}
-
-// LikeChanged is the payload of like.changed.
-type LikeChanged struct {
-	TweetID   string `json:"tweet_id"`
-	AuthorID  string `json:"author_id"`
-	LikeCount int    `json:"like_count"`
-}
-
-// FollowChanged is the payload of follow.created and follow.deleted.
-type FollowChanged struct {
-	FollowerID string `json:"follower_id"`
-	FolloweeID string `json:"followee_id"`
-}
-
 // Handle routes one event from the bus.
 func (h *Hub) Handle(ctx context.Context, topic string, payload []byte) {
 	var err error
 	switch topic {
-	case "tweet.created":
-		var e TweetCreated
+	case events.TweetCreated:
+		var e events.TweetCreatedPayload
 		if err = json.Unmarshal(payload, &e); err == nil {
 			h.tweetCreated(ctx, e)
 		}
-	case "tweet.deleted":
-		var e TweetDeleted
+	case events.TweetDeleted:
+		var e events.TweetDeletedPayload
 		if err = json.Unmarshal(payload, &e); err == nil {
 			h.tweetDeleted(e)
 		}
-	case "like.changed":
-		var e LikeChanged
+	case events.LikeChanged:
+		var e events.LikeChangedPayload
 		if err = json.Unmarshal(payload, &e); err == nil {
 			h.likeChanged(e)
 		}
-	case "follow.created", "follow.deleted":
-		var e FollowChanged
+	case events.FollowCreated, events.FollowDeleted:
+		var e events.FollowChangedPayload
 		if err = json.Unmarshal(payload, &e); err == nil {
-			h.followChanged(e, topic == "follow.created")
+			h.followChanged(e, topic == events.FollowCreated)
 		}
 	}
 	if err != nil {
@@ -330,11 +306,10 @@ func (h *Hub) Handle(ctx context.Context, topic string, payload []byte) {
 	}
 }
 
-func (h *Hub) tweetCreated(ctx context.Context, e TweetCreated) {
+func (h *Hub) tweetCreated(ctx context.Context, e events.TweetCreatedPayload) {
 	if e.AuthorID == "" {
 		e.AuthorID = e.Author.ID
 	}
-	e.LikedByMe = false
 	var jsonMsg []byte
 	// A new tweet's card is the same for every reader but its author (who
 	// gets a delete button) and differs between the shell and a service's
@@ -348,7 +323,7 @@ func (h *Hub) tweetCreated(ctx context.Context, e TweetCreated) {
 		}
 		if s.Format == JSON {
 			if jsonMsg == nil {
-				jsonMsg = createdJSON(e.Tweet)
+				jsonMsg = createdJSON(apiTweet(e.Tweet))
 			}
 			h.queue(s, "tweet.created", jsonMsg, e.ID)
 			continue
@@ -372,7 +347,7 @@ func (h *Hub) tweetCreated(ctx context.Context, e TweetCreated) {
 	}
 }
 
-func (h *Hub) tweetDeleted(e TweetDeleted) {
+func (h *Hub) tweetDeleted(e events.TweetDeletedPayload) {
 	jsonMsg, _ := json.Marshal(map[string]string{"event": "tweet.deleted", "id": e.ID})
 	h.broadcast(e.AuthorID, "tweet.deleted", jsonMsg, deletedHTML(e.ID))
 }
@@ -380,7 +355,7 @@ func (h *Hub) tweetDeleted(e TweetDeleted) {
 // likeChanged sends a tweet's new like count to the homes that hold it:
 // pages update the count shown on its card (the reader's own liked state
 // is theirs alone and stays as it is).
-func (h *Hub) likeChanged(e LikeChanged) {
+func (h *Hub) likeChanged(e events.LikeChangedPayload) {
 	id, err := strconv.ParseInt(e.TweetID, 10, 64)
 	if err != nil || e.AuthorID == "" {
 		return
@@ -406,7 +381,7 @@ func (h *Hub) broadcast(author, event string, jsonMsg, htmlMsg []byte) {
 	}
 }
 
-func (h *Hub) followChanged(e FollowChanged, follows bool) {
+func (h *Hub) followChanged(e events.FollowChangedPayload, follows bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	a := h.audiences[e.FollowerID]
@@ -504,6 +479,18 @@ func (h *Hub) Refresh(ctx context.Context) {
 		if err := h.load(ctx, j.a, j.c); err != nil {
 			h.logger.WarnContext(ctx, "refresh following", "viewer", j.a.viewer, "err", err)
 		}
+	}
+}
+
+// apiTweet is a tweet from tweet.created in the timeline API's shape.
+func apiTweet(t events.Tweet) timeline.Tweet {
+	media := make([]timeline.Media, len(t.Media))
+	for i, m := range t.Media {
+		media[i] = timeline.Media(m)
+	}
+	return timeline.Tweet{
+		ID: t.ID, Author: timeline.Author(t.Author), Text: t.Text, Media: media,
+		LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
 	}
 }
 
