@@ -95,12 +95,6 @@ type Publisher interface {
 	Publish(ctx context.Context, topic string, payload any)
 }
 
-// Event is the payload of follow.created and follow.deleted.
-type Event struct {
-	FollowerID string `json:"follower_id"`
-	FolloweeID string `json:"followee_id"`
-}
-
 // Graph is the follow domain's operations.
 type Graph struct {
 	store  Store
@@ -184,7 +178,7 @@ func (g *Graph) Follow(ctx context.Context, viewerID, userID string) (bool, erro
 		return false, err
 	}
 	if created {
-		g.bus.Publish(ctx, events.FollowCreated, Event{FollowerID: viewerID, FolloweeID: userID})
+		g.bus.Publish(ctx, events.FollowCreated, events.FollowChangedPayload{FollowerID: viewerID, FolloweeID: userID})
 	}
 	return created, nil
 }
@@ -201,7 +195,7 @@ func (g *Graph) Unfollow(ctx context.Context, viewerID, userID string) (bool, er
 		return false, err
 	}
 	if deleted {
-		g.bus.Publish(ctx, events.FollowDeleted, Event{FollowerID: viewerID, FolloweeID: userID})
+		g.bus.Publish(ctx, events.FollowDeleted, events.FollowChangedPayload{FollowerID: viewerID, FolloweeID: userID})
 		return true, nil
 	}
 	if _, err := g.User(ctx, userID); err != nil {

@@ -133,14 +133,6 @@ func NewAccounts(store Store, passwords Passwords, bus Publisher) *Accounts {
 	return &Accounts{store: store, passwords: passwords, bus: bus}
 }
 
-// UserCreatedEvent is the payload of user.created.
-type UserCreatedEvent struct {
-	ID          string    `json:"id"`
-	Handle      string    `json:"handle"`
-	DisplayName string    `json:"display_name"`
-	CreatedAt   time.Time `json:"created_at"`
-}
-
 // SignUp creates an account. The display name defaults to the handle.
 func (a *Accounts) SignUp(ctx context.Context, handle, password, displayName string) (User, error) {
 	h, err := NormalizeHandle(handle)
@@ -165,7 +157,7 @@ func (a *Accounts) SignUp(ctx context.Context, handle, password, displayName str
 	if err != nil {
 		return User{}, err
 	}
-	a.bus.Publish(ctx, events.UserCreated, UserCreatedEvent{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, CreatedAt: u.CreatedAt})
+	a.bus.Publish(ctx, events.UserCreated, events.UserCreatedPayload{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, CreatedAt: u.CreatedAt})
 	return u, nil
 }
 

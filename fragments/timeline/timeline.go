@@ -166,11 +166,6 @@ func (h *Homes) Newest(ctx context.Context, c Caller) (string, error) {
 	return p.Tweets[0].ID, nil
 }
 
-// Following lists whom the caller follows.
-func (h *Homes) Following(ctx context.Context, c Caller) ([]string, error) {
-	return h.graph.Following(ctx, c)
-}
-
 // Cards renders tweets as the tweets service's cards, for the caller.
 func (h *Homes) Cards(ctx context.Context, c Caller, ids []string) (string, error) {
 	return h.tweets.Cards(ctx, c, ids)

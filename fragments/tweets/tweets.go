@@ -92,15 +92,15 @@ type Page struct {
 
 // Like is the state of one person's like of a tweet after a change.
 type Like struct {
-	TweetID string `json:"tweet_id"`
+	TweetID string
 	// AuthorID wrote the tweet: timelines push the new count to the homes
 	// that hold the author's tweets.
-	AuthorID  string `json:"author_id"`
-	UserID    string `json:"user_id"`
-	Liked     bool   `json:"liked"`
-	LikeCount int    `json:"like_count"`
+	AuthorID  string
+	UserID    string
+	Liked     bool
+	LikeCount int
 	// Changed is false when the like already was in the asked state.
-	Changed bool `json:"-"`
+	Changed bool
 }
 
 // Store keeps tweets, media and likes. Its errors carry fault kinds.
@@ -196,19 +196,6 @@ func (s *Service) MediaFile(ctx context.Context, id string) (MediaFile, error) {
 	return s.store.MediaFile(ctx, id)
 }
 
-// TweetCreatedEvent is the payload of tweet.created: the tweet as the API
-// shows it, plus the author's id at the top level for quick routing.
-type TweetCreatedEvent struct {
-	Tweet
-	AuthorID string `json:"author_id"`
-}
-
-// TweetDeletedEvent is the payload of tweet.deleted.
-type TweetDeletedEvent struct {
-	ID       string `json:"id"`
-	AuthorID string `json:"author_id"`
-}
-
 // Post publishes a tweet by the viewer with up to four of their uploaded images.
 func (s *Service) Post(ctx context.Context, author auth.Viewer, text string, media []Attachment) (Tweet, error) {
 	text, err := CleanText(text)
@@ -240,8 +227,20 @@ func (s *Service) Post(ctx context.Context, author auth.Viewer, text string, med
 		return Tweet{}, err
 	}
 	s.fillAuthors(ctx, []*Tweet{&t}, author)
-	s.bus.Publish(ctx, events.TweetCreated, TweetCreatedEvent{Tweet: t, AuthorID: author.ID})
+	s.bus.Publish(ctx, events.TweetCreated, events.TweetCreatedPayload{Tweet: t.event(), AuthorID: author.ID})
 	return t, nil
+}
+
+// event is the tweet as tweet.created carries it: nobody's view of it.
+func (t Tweet) event() events.Tweet {
+	media := make([]events.Media, len(t.Media))
+	for i, m := range t.Media {
+		media[i] = events.Media{ID: m.ID, URL: m.URL, ContentType: m.ContentType, Width: m.Width, Height: m.Height, Alt: m.Alt}
+	}
+	return events.Tweet{
+		ID: t.ID, Author: events.Author(t.Author), Text: t.Text, Media: media,
+		LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
+	}
 }
 
 var errNoTweet = fault.New(fault.NotFound, "This tweet does not exist or was deleted.")
@@ -298,7 +297,7 @@ func (s *Service) Delete(ctx context.Context, id string, by auth.Viewer) error {
 		return err
 	}
 	if deleted {
-		s.bus.Publish(ctx, events.TweetDeleted, TweetDeletedEvent{ID: id, AuthorID: authorID})
+		s.bus.Publish(ctx, events.TweetDeleted, events.TweetDeletedPayload{ID: id, AuthorID: authorID})
 	}
 	return nil
 }
@@ -311,7 +310,9 @@ func (s *Service) SetLike(ctx context.Context, tweetID string, by auth.Viewer, l
 		return Like{}, err
 	}
 	if l.Changed {
-		s.bus.Publish(ctx, events.LikeChanged, l)
+		s.bus.Publish(ctx, events.LikeChanged, events.LikeChangedPayload{
+			TweetID: l.TweetID, AuthorID: l.AuthorID, UserID: l.UserID, Liked: l.Liked, LikeCount: l.LikeCount,
+		})
 	}
 	return l, nil
 }

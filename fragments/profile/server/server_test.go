@@ -213,7 +213,7 @@ func TestUserCreatedEventAndRedisDown(t *testing.T) {
 	u, _ := e.signUp(t, "eve", "password1", "Eve")
 	select {
 	case msg := <-sub.Channel():
-		var got profile.UserCreatedEvent
+		var got events.UserCreatedPayload
 		if err := json.Unmarshal([]byte(msg.Payload), &got); err != nil || got.ID != u.ID || got.Handle != "eve" {
 			t.Errorf("user.created = %s (%v), want id %s and handle eve", msg.Payload, err, u.ID)
 		}

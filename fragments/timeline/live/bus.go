@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"murmur/fragments/internal/events"
 )
 
 // Topics the hub listens to.
-var Topics = []string{"tweet.created", "tweet.deleted", "like.changed", "follow.created", "follow.deleted"}
+var Topics = []string{events.TweetCreated, events.TweetDeleted, events.LikeChanged, events.FollowCreated, events.FollowDeleted}
 
 // healthEvery is how long a quiet subscription waits before it pings Redis,
 // so a dead connection is noticed even when nothing is published.
@@ -40,18 +42,16 @@ func (h *Hub) Run(ctx context.Context, client *redis.Client) {
 	first := true
 	inbox := make(chan busEvent, inboxSize)
 	go h.route(ctx, inbox)
-	refresh := time.NewTicker(refreshEvery)
-	defer refresh.Stop()
 	for ctx.Err() == nil {
 		sub := client.Subscribe(ctx, Topics...)
 		if err := confirm(ctx, sub); err != nil {
 			sub.Close()
 			h.busUp.Set(0)
-			h.logger.DebugContext(ctx, "subscribe to events", "err", err)
+			h.Logger.DebugContext(ctx, "subscribe to events", "err", err)
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(backoff):
+			case <-h.Clock.After(backoff):
 			}
 			backoff = min(backoff*2, 2*time.Second)
 			continue
@@ -59,15 +59,15 @@ func (h *Hub) Run(ctx context.Context, client *redis.Client) {
 		backoff = 100 * time.Millisecond
 		h.busUp.Set(1)
 		if !first {
-			h.logger.InfoContext(ctx, "event subscription restored; resyncing live sockets")
+			h.Logger.InfoContext(ctx, "event subscription restored; resyncing live sockets")
 			go h.Resync(ctx)
 		}
 		first = false
-		h.receive(ctx, sub, refresh.C, inbox)
+		h.receive(ctx, sub, inbox)
 		sub.Close()
 		h.busUp.Set(0)
 		if ctx.Err() == nil {
-			h.logger.WarnContext(ctx, "event subscription lost; live push paused until Redis is back")
+			h.Logger.WarnContext(ctx, "event subscription lost; live push paused until Redis is back")
 		}
 	}
 }
@@ -101,12 +101,14 @@ func (h *Hub) route(ctx context.Context, inbox <-chan busEvent) {
 // receive reads messages until the connection fails and passes them to
 // route. If routing falls so far behind that the inbox is full, the event
 // is dropped and open sockets are resynced, as after a Redis outage.
-func (h *Hub) receive(ctx context.Context, sub *redis.PubSub, refresh <-chan time.Time, inbox chan<- busEvent) {
+func (h *Hub) receive(ctx context.Context, sub *redis.PubSub, inbox chan<- busEvent) {
 	pinged := false
+	refresh := h.Clock.After(refreshEvery)
 	for {
 		select {
 		case <-refresh:
 			go h.Refresh(ctx)
+			refresh = h.Clock.After(refreshEvery)
 		default:
 		}
 		msg, err := sub.ReceiveTimeout(ctx, healthEvery)
@@ -128,7 +130,7 @@ func (h *Hub) receive(ctx context.Context, sub *redis.PubSub, refresh <-chan tim
 			select {
 			case inbox <- busEvent{topic: m.Channel, payload: []byte(m.Payload)}:
 			default:
-				h.logger.WarnContext(ctx, "live routing is behind; dropping an event and resyncing sockets", "topic", m.Channel)
+				h.Logger.WarnContext(ctx, "live routing is behind; dropping an event and resyncing sockets", "topic", m.Channel)
 				if h.resyncing.CompareAndSwap(false, true) {
 					go func() {
 						defer h.resyncing.Store(false)

@@ -1,10 +1,7 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,34 +11,29 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"murmur/fragments/follow"
-	followserver "murmur/fragments/follow/server"
-	followstore "murmur/fragments/follow/store"
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/events"
-	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/testkit"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/profile/profiletest"
 	"murmur/fragments/timeline"
 	"murmur/fragments/timeline/live"
 	"murmur/fragments/timeline/server"
-	"murmur/fragments/timeline/sources"
-	"murmur/fragments/tweets"
-	tweetsserver "murmur/fragments/tweets/server"
-	tweetsstore "murmur/fragments/tweets/store"
+	"murmur/fragments/timeline/timelinetest"
 )
 
 // env is a timeline service with everything it reads from running for
 // real in the test process: profile, tweets and follow on their own SQLite
 // files, and a Redis server carrying their events.
 type env struct {
-	timeline, tweets, follow *httptest.Server
-	profile                  *profiletest.Server
-	redis                    *testkit.Redis
-	hub                      *live.Hub
-	homes                    *timeline.Homes
-	sessions                 *testkit.Sessions
+	*timelinetest.Sources
+	timeline *httptest.Server
+	tweets   *httptest.Server
+	follow   *httptest.Server
+	profile  *profiletest.Server
+	redis    *testkit.Redis
+	hub      *live.Hub
+	homes    *timeline.Homes
+	sessions *testkit.Sessions
 }
 
 type user = profiletest.User
@@ -51,45 +43,17 @@ func mustEnv(t *testing.T) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	logger := slog.New(slog.DiscardHandler)
-	sessions := testkit.MustSessions(t)
-	e := &env{redis: testkit.MustRedis(t), profile: profiletest.MustServer(t, sessions), sessions: sessions}
-	bus := func() *events.Bus {
-		b, err := events.Connect(e.redis.URL, logger, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { b.Close() })
-		return b
-	}
-	dir := people.New(e.profile.URL, time.Minute)
-
-	tst, err := tweetsstore.Open(ctx, testkit.DBPath(t, "tweets"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tst.Close() })
-	e.tweets = httptest.NewServer(tweetsserver.New(tweetsserver.Deps{
-		Tweets: tweets.NewService(tst, dir, bus(), tweets.WithLogger(logger)), People: dir,
-		Verifier: sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("tweets"),
-	}))
-	t.Cleanup(e.tweets.Close)
-
-	fst, err := followstore.Open(ctx, testkit.DBPath(t, "follow"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fst.Close() })
-	e.follow = httptest.NewServer(followserver.New(followserver.Deps{
-		Graph: follow.NewGraph(fst, dir, bus()), Verifier: sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("follow"),
-	}))
-	t.Cleanup(e.follow.Close)
-
-	e.homes = timeline.NewHomes(sources.NewTweets(e.tweets.URL), sources.NewFollow(e.follow.URL))
+	src := timelinetest.MustSources(t)
+	e := &env{Sources: src, tweets: src.Tweets, follow: src.Follow, profile: src.Profile, redis: src.Redis, sessions: src.Sessions}
+	e.homes = timeline.NewHomes(src.TweetsClient, src.FollowClient)
 	metrics := web.NewMetrics("timeline")
-	e.hub = live.NewHub(e.homes, logger, metrics.Registry)
-	go e.hub.Run(ctx, bus().Client())
+	e.hub = live.NewHub(live.Deps{
+		Homes: e.homes, Graph: src.FollowClient, Cards: src.TweetsClient, Markup: server.LiveMarkup(),
+		Logger: logger, Metrics: metrics.Registry,
+	})
+	go e.hub.Run(ctx, src.MustBus(t).Client())
 	e.timeline = httptest.NewServer(server.New(server.Deps{
-		Homes: e.homes, Hub: e.hub, Verifier: sessions.Verifier, Logger: logger, Metrics: metrics, Done: ctx,
+		Homes: e.homes, Hub: e.hub, Verifier: src.Sessions.Verifier, Logger: logger, Metrics: metrics, Done: ctx,
 		SignInURL: e.profile.URL + "/profile/", FollowURL: e.follow.URL,
 	}))
 	t.Cleanup(e.timeline.Close)
@@ -100,55 +64,17 @@ func mustEnv(t *testing.T) *env {
 // status and body.
 func call(t *testing.T, method, url string, u *user, body any, header ...string) (int, string) {
 	t.Helper()
-	var r io.Reader
-	if body != nil {
-		data, _ := json.Marshal(body)
-		r = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, url, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if u != nil {
-		req.Header.Set("Authorization", "Bearer "+u.Token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(data)
+	return timelinetest.Call(t, method, url, u, body, header...)
 }
 
 func (e *env) mustPost(t *testing.T, u user, text string) string {
 	t.Helper()
-	status, body := call(t, "POST", e.tweets.URL+"/tweets/api/tweets", &u, map[string]any{"text": text})
-	if status != http.StatusCreated {
-		t.Fatalf("post: %d %s", status, body)
-	}
-	var tw struct {
-		ID string `json:"id"`
-	}
-	json.Unmarshal([]byte(body), &tw)
-	return tw.ID
+	return e.MustPost(t, u, text)
 }
 
 func (e *env) mustFollow(t *testing.T, who, whom user, follows bool) {
 	t.Helper()
-	method := "PUT"
-	if !follows {
-		method = "DELETE"
-	}
-	if status, body := call(t, method, e.follow.URL+"/follow/api/following/"+whom.ID, &who, nil); status != http.StatusNoContent {
-		t.Fatalf("%s following: %d %s", method, status, body)
-	}
+	e.MustFollow(t, who, whom, follows)
 }
 
 // socket opens /timeline/ws (or the JSON stream) as u.

@@ -26,7 +26,7 @@ func TestLikeCountsArePushed(t *testing.T) {
 	if got, want := read(t, adaStream), `{"event":"like.changed","id":"`+id+`","like_count":1}`; got != want {
 		t.Errorf("stream got %s, want %s", got, want)
 	}
-	if got := read(t, adaPage); !strings.Contains(got, `hx-target="#tweet-`+id+` .like-count"`) || !strings.Contains(got, ">1<") {
+	if got := read(t, adaPage); !strings.Contains(got, `hx-target="[data-like-count-for='`+id+`']"`) || !strings.Contains(got, ">1<") {
 		t.Errorf("page socket got %s, want the new count for the tweet's card", got)
 	}
 	cydStream.SetReadDeadline(time.Now().Add(500 * time.Millisecond))

@@ -399,7 +399,7 @@ func TestLikeAndDeleteFragments(t *testing.T) {
 			t.Fatalf("step %d: %d HX-Trigger %q, want 200 like-changed", i, resp.Status, resp.Header.Get("HX-Trigger"))
 		}
 		body := resp.String()
-		if !strings.Contains(body, st.want) || !strings.Contains(body, `<span class="like-count">`+counts[i]+`</span>`) {
+		if !strings.Contains(body, st.want) || !strings.Contains(body, `<span class="like-count" data-like-count-for="`+tw.ID+`">`+counts[i]+`</span>`) {
 			t.Errorf("step %d: button = %s, want %s with count %s", i, body, st.want, counts[i])
 		}
 		// The answer is the next button: it must toggle at the same place.

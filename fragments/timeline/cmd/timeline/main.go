@@ -22,8 +22,12 @@ func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	homes := timeline.NewHomes(sources.NewTweets(rt.Config.TweetsURL), sources.NewFollow(rt.Config.FollowURL))
-	hub := live.NewHub(homes, rt.Logger, rt.Metrics.Registry)
+	tweets, follow := sources.NewTweets(rt.Config.TweetsURL), sources.NewFollow(rt.Config.FollowURL)
+	homes := timeline.NewHomes(tweets, follow)
+	hub := live.NewHub(live.Deps{
+		Homes: homes, Graph: follow, Cards: tweets, Markup: server.LiveMarkup(),
+		Logger: rt.Logger, Metrics: rt.Metrics.Registry,
+	})
 	go hub.Run(ctx, rt.Bus.Client())
 	return server.New(server.Deps{
 		Homes: homes, Hub: hub, Verifier: verifier, Logger: rt.Logger, Metrics: rt.Metrics, Done: ctx,

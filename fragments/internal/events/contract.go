@@ -1,0 +1,132 @@
+package events
+
+import "time"
+
+// The facts services announce, and the payload each carries. This file is
+// the whole contract between the services that publish and those that
+// listen: like the JSON API it changes only by adding fields, never by
+// renaming or removing one, and consumers ignore fields they do not know.
+// Every payload is JSON; ids are decimal strings, times RFC 3339 in UTC.
+const (
+	// UserCreated is published by profile once an account exists; its
+	// payload is a UserCreatedPayload.
+	UserCreated = "user.created"
+	// TweetCreated is published by tweets once a tweet is stored; its
+	// payload is a TweetCreatedPayload.
+	TweetCreated = "tweet.created"
+	// TweetDeleted is published by tweets once a tweet, its likes and its
+	// media are gone; its payload is a TweetDeletedPayload.
+	TweetDeleted = "tweet.deleted"
+	// LikeChanged is published by tweets when someone likes or unlikes a
+	// tweet (not when they ask for the state it already has); its payload
+	// is a LikeChangedPayload.
+	LikeChanged = "like.changed"
+	// FollowCreated is published by follow when someone starts following
+	// someone; its payload is a FollowChangedPayload.
+	FollowCreated = "follow.created"
+	// FollowDeleted is published by follow when someone stops following
+	// someone; its payload is a FollowChangedPayload.
+	FollowDeleted = "follow.deleted"
+)
+
+// Topics are every topic of the contract, in the order above.
+var Topics = []string{UserCreated, TweetCreated, TweetDeleted, LikeChanged, FollowCreated, FollowDeleted}
+
+// UserCreatedPayload announces a new account.
+type UserCreatedPayload struct {
+	// ID is the account's user id.
+	ID string `json:"id"`
+	// Handle is the account's unique handle, lower case, without the "@".
+	Handle string `json:"handle"`
+	// DisplayName is the name shown on the account's tweets and card.
+	DisplayName string `json:"display_name"`
+	// CreatedAt is when the account was created.
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Author is who wrote a tweet, as a tweet in an event names them.
+type Author struct {
+	// ID is the author's user id.
+	ID string `json:"id"`
+	// Handle is the author's handle when the tweet was posted.
+	Handle string `json:"handle"`
+	// DisplayName is the author's display name when the tweet was posted.
+	DisplayName string `json:"display_name"`
+}
+
+// Media is an image attached to a tweet in an event.
+type Media struct {
+	// ID is the image's id.
+	ID string `json:"id"`
+	// URL is where tweets serves the image, a path under /tweets/.
+	URL string `json:"url"`
+	// ContentType is the image's media type (image/jpeg, image/png, ...).
+	ContentType string `json:"content_type"`
+	// Width is the image's width in pixels.
+	Width int `json:"width"`
+	// Height is the image's height in pixels.
+	Height int `json:"height"`
+	// Alt describes the image for people who cannot see it; may be empty.
+	Alt string `json:"alt"`
+}
+
+// Tweet is a tweet in the JSON API's shape, as an event carries it.
+type Tweet struct {
+	// ID is the tweet's id; a later tweet has a larger id.
+	ID string `json:"id"`
+	// Author is who wrote it.
+	Author Author `json:"author"`
+	// Text is the tweet's text, at most 280 characters.
+	Text string `json:"text"`
+	// Media are the attached images, in order; an empty list when none.
+	Media []Media `json:"media"`
+	// LikeCount is how many people like it.
+	LikeCount int `json:"like_count"`
+	// LikedByMe is always false: an event is nobody's view of the tweet.
+	// It is there so the payload is the API's Tweet, field for field.
+	LikedByMe bool `json:"liked_by_me"`
+	// CreatedAt is when it was posted.
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TweetCreatedPayload announces a new tweet: the tweet as the JSON API
+// shows it, with its author's id repeated at the top level so consumers
+// can route it without reading the tweet.
+type TweetCreatedPayload struct {
+	Tweet
+	// AuthorID is Tweet.Author.ID.
+	AuthorID string `json:"author_id"`
+}
+
+// TweetDeletedPayload announces that a tweet is gone.
+type TweetDeletedPayload struct {
+	// ID is the deleted tweet's id.
+	ID string `json:"id"`
+	// AuthorID is who wrote it: the homes that held it are theirs and
+	// their followers'.
+	AuthorID string `json:"author_id"`
+}
+
+// LikeChangedPayload announces that someone liked or unliked a tweet.
+type LikeChangedPayload struct {
+	// TweetID is the tweet liked or unliked.
+	TweetID string `json:"tweet_id"`
+	// AuthorID wrote the tweet: the homes that hold it are theirs and
+	// their followers'.
+	AuthorID string `json:"author_id"`
+	// UserID is who liked or unliked it.
+	UserID string `json:"user_id"`
+	// Liked is true for a like, false for an unlike.
+	Liked bool `json:"liked"`
+	// LikeCount is how many people like the tweet after the change.
+	LikeCount int `json:"like_count"`
+}
+
+// FollowChangedPayload announces that someone started (follow.created) or
+// stopped (follow.deleted) following someone.
+type FollowChangedPayload struct {
+	// FollowerID is who follows, or stopped following.
+	FollowerID string `json:"follower_id"`
+	// FolloweeID is who is, or no longer is, followed.
+	FolloweeID string `json:"followee_id"`
+}

@@ -1,0 +1,167 @@
+package events_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"murmur/fragments/follow"
+	followstore "murmur/fragments/follow/store"
+	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/testkit"
+	"murmur/fragments/profile"
+	"murmur/fragments/profile/profiletest"
+	profilestore "murmur/fragments/profile/store"
+	"murmur/fragments/tweets"
+	tweetsstore "murmur/fragments/tweets/store"
+	"murmur/fragments/tweets/tweetstest"
+)
+
+// The real publishers (profile's accounts, tweets' service, follow's
+// graph, each on its own SQLite file) announce every topic of the
+// contract; each payload, read off Redis, decodes into the contract's type
+// for its topic with no field left over, and says what happened.
+func TestPublishersKeepTheContract(t *testing.T) {
+	ctx := context.Background()
+	rd := testkit.MustRedis(t)
+	bus := mustBus(t, rd.URL)
+	heard := mustListen(t, rd.URL)
+
+	pst, err := profilestore.Open(ctx, testkit.DBPath(t, "profile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pst.Close() })
+	accounts := profile.NewAccounts(pst, profile.Passwords{Memory: 64, Time: 1, Threads: 1}, bus)
+	eve, err := accounts.SignUp(ctx, "eve", "correct horse", "Eve")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// tweets and follow look people up in a profile service, as they do in production.
+	dir := profiletest.MustServer(t, testkit.MustSessions(t))
+	ada, bob := dir.MustUser(t, "ada", "Ada"), dir.MustUser(t, "bob", "Bob")
+	directory := people.New(dir.URL, time.Minute)
+	tst, err := tweetsstore.Open(ctx, testkit.DBPath(t, "tweets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tst.Close() })
+	posts := tweets.NewService(tst, directory, bus, tweets.WithLogger(slog.New(slog.DiscardHandler)))
+	img, err := posts.Upload(ctx, ada.ID, tweetstest.PNG(t, 40, 30), "a square")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw, err := posts.Post(ctx, auth.Viewer{ID: ada.ID, Handle: ada.Handle}, "hello", []tweets.Attachment{{ID: img.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := posts.SetLike(ctx, tw.ID, auth.Viewer{ID: bob.ID, Handle: bob.Handle}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := posts.Delete(ctx, tw.ID, auth.Viewer{ID: ada.ID, Handle: ada.Handle}); err != nil {
+		t.Fatal(err)
+	}
+
+	fst, err := followstore.Open(ctx, testkit.DBPath(t, "follow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fst.Close() })
+	graph := follow.NewGraph(fst, directory, bus)
+	if _, err := graph.Follow(ctx, bob.ID, ada.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := graph.Unfollow(ctx, bob.ID, ada.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[string]any{
+		events.UserCreated: &events.UserCreatedPayload{ID: eve.ID, Handle: "eve", DisplayName: "Eve", CreatedAt: eve.CreatedAt},
+		events.TweetCreated: &events.TweetCreatedPayload{AuthorID: ada.ID, Tweet: events.Tweet{
+			ID: tw.ID, Author: events.Author{ID: ada.ID, Handle: "ada", DisplayName: "Ada"}, Text: "hello",
+			Media:     []events.Media{{ID: img.ID, URL: img.URL, ContentType: "image/png", Width: 40, Height: 30, Alt: "a square"}},
+			CreatedAt: tw.CreatedAt,
+		}},
+		events.LikeChanged:   &events.LikeChangedPayload{TweetID: tw.ID, AuthorID: ada.ID, UserID: bob.ID, Liked: true, LikeCount: 1},
+		events.TweetDeleted:  &events.TweetDeletedPayload{ID: tw.ID, AuthorID: ada.ID},
+		events.FollowCreated: &events.FollowChangedPayload{FollowerID: bob.ID, FolloweeID: ada.ID},
+		events.FollowDeleted: &events.FollowChangedPayload{FollowerID: bob.ID, FolloweeID: ada.ID},
+	}
+	if len(want) != len(events.Topics) {
+		t.Fatalf("the test covers %d topics, the contract has %d: add the new one", len(want), len(events.Topics))
+	}
+	raw := redis.NewClient(mustOptions(t, rd.URL))
+	t.Cleanup(func() { raw.Close() })
+	for range events.Topics {
+		var msg *redis.Message
+		select {
+		case msg = <-heard:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("still waiting for %d topics", len(want))
+		}
+		w, ok := want[msg.Channel]
+		if !ok {
+			t.Errorf("%s published twice or not in the contract: %s", msg.Channel, msg.Payload)
+			continue
+		}
+		delete(want, msg.Channel)
+		got := reflect.New(reflect.TypeOf(w).Elem()).Interface()
+		dec := json.NewDecoder(bytes.NewReader([]byte(msg.Payload)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(got); err != nil {
+			t.Errorf("%s: %s does not decode into %T: %v", msg.Channel, msg.Payload, got, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("%s:\n got %+v\nwant %+v", msg.Channel, got, w)
+		}
+		// The stream carries the very same payload, for durable consumers.
+		entries, err := raw.XRange(ctx, events.StreamKey(msg.Channel), "-", "+").Result()
+		if err != nil || len(entries) != 1 || entries[0].Values["payload"] != msg.Payload {
+			t.Errorf("%s: stream holds %v (%v), want the one payload published", msg.Channel, entries, err)
+		}
+	}
+}
+
+func mustBus(tb testing.TB, url string, options ...events.Option) *events.Bus {
+	tb.Helper()
+	b, err := events.Connect(url, slog.New(slog.DiscardHandler), nil, options...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { b.Close() })
+	return b
+}
+
+func mustOptions(tb testing.TB, url string) *redis.Options {
+	tb.Helper()
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return opts
+}
+
+// mustListen subscribes to every topic of the contract and returns what arrives.
+func mustListen(tb testing.TB, url string) <-chan *redis.Message {
+	tb.Helper()
+	client := redis.NewClient(mustOptions(tb, url))
+	tb.Cleanup(func() { client.Close() })
+	sub := client.Subscribe(context.Background(), events.Topics...)
+	tb.Cleanup(func() { sub.Close() })
+	for range events.Topics {
+		if _, err := sub.Receive(context.Background()); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return sub.Channel()
+}

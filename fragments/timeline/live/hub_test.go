@@ -1,0 +1,243 @@
+package live_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"murmur/fragments/timeline"
+	"murmur/fragments/timeline/live"
+	"murmur/fragments/timeline/server"
+	"murmur/fragments/timeline/timelinetest"
+)
+
+// clock is the hub's clock, moved by the test: every wait the hub starts
+// is announced on waits, and ends when the test fires it.
+type clock struct{ waits chan wait }
+
+type wait struct {
+	d    time.Duration
+	fire chan time.Time
+}
+
+func (c *clock) After(d time.Duration) <-chan time.Time {
+	w := wait{d: d, fire: make(chan time.Time, 1)}
+	c.waits <- w
+	return w.fire
+}
+
+// isRefresh tells the periodic reload of following sets, which the hub
+// starts once its subscription is confirmed, from a retry's backoff.
+func (w wait) isRefresh() bool { return w.d >= time.Minute }
+
+// bed is a hub subscribed to the test's Redis, reading from real tweets
+// and follow services; the test reads the sockets' queues itself, as the
+// websocket writer would.
+type bed struct {
+	*timelinetest.Sources
+	hub   *live.Hub
+	clock *clock
+	ctx   context.Context
+}
+
+func mustBed(t *testing.T) *bed {
+	t.Helper()
+	src := timelinetest.MustSources(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	b := &bed{Sources: src, clock: &clock{waits: make(chan wait, 1000)}, ctx: ctx}
+	b.hub = live.NewHub(live.Deps{
+		Homes: timeline.NewHomes(src.TweetsClient, src.FollowClient), Graph: src.FollowClient, Cards: src.TweetsClient,
+		Markup: server.LiveMarkup(), Clock: b.clock, Logger: slog.New(slog.DiscardHandler),
+	})
+	go b.hub.Run(ctx, src.MustBus(t).Client())
+	b.waitSubscribed(t)
+	return b
+}
+
+// waitSubscribed waits until the hub's subscription is confirmed (it then
+// starts its refresh wait), firing any retry on the way.
+func (b *bed) waitSubscribed(t *testing.T) {
+	t.Helper()
+	for {
+		w := b.nextWait(t)
+		if w.isRefresh() {
+			return
+		}
+		w.fire <- time.Now()
+	}
+}
+
+func (b *bed) nextWait(t *testing.T) wait {
+	t.Helper()
+	select {
+	case w := <-b.clock.waits:
+		return w
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hub started no wait")
+		return wait{}
+	}
+}
+
+func (b *bed) join(t *testing.T, u timelinetest.User, f live.Format, since string) *live.Socket {
+	t.Helper()
+	s := live.NewSocket(timeline.Caller{ViewerID: u.ID, Handle: u.Handle, Token: u.Token}, f, since)
+	if err := b.hub.Join(b.ctx, s); err != nil {
+		t.Fatalf("join %s: %v", u.Handle, err)
+	}
+	t.Cleanup(func() { b.hub.Leave(s) })
+	return s
+}
+
+// next waits for the next message queued to a socket.
+func next(t *testing.T, s *live.Socket) string {
+	t.Helper()
+	select {
+	case m := <-s.Out():
+		return string(m)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("nothing reached %s's socket", s.Caller.Handle)
+		return ""
+	}
+}
+
+// created is the id of the tweet a JSON tweet.created message carries.
+func created(t *testing.T, msg string) string {
+	t.Helper()
+	var m struct {
+		Event string `json:"event"`
+		Tweet struct {
+			ID string `json:"id"`
+		} `json:"tweet"`
+	}
+	if err := json.Unmarshal([]byte(msg), &m); err != nil || m.Event != "tweet.created" {
+		t.Fatalf("got %s, want a tweet.created message", msg)
+	}
+	return m.Tweet.ID
+}
+
+// A new tweet reaches the sockets of its author and of their followers,
+// in each socket's format, and no one else's.
+func TestNewTweetsReachTheHomesThatHoldThem(t *testing.T) {
+	b := mustBed(t)
+	ada, bob, cyd := b.Profile.MustUser(t, "ada", "Ada"), b.Profile.MustUser(t, "bob", "Bob"), b.Profile.MustUser(t, "cyd", "Cyd")
+	b.MustFollow(t, ada, bob, true)
+	adaStream, adaPage := b.join(t, ada, live.JSON, ""), b.join(t, ada, live.HTML, "")
+	bobStream, cydStream := b.join(t, bob, live.JSON, ""), b.join(t, cyd, live.JSON, "")
+
+	id := b.MustPost(t, bob, "hello followers")
+	for _, s := range []*live.Socket{adaStream, bobStream} {
+		if got := created(t, next(t, s)); got != id {
+			t.Errorf("%s's stream got tweet %s, want %s", s.Caller.Handle, got, id)
+		}
+	}
+	if got := next(t, adaPage); !strings.Contains(got, `hx-target="#timeline-incoming"`) || !strings.Contains(got, `data-tweet-id="`+id+`"`) {
+		t.Errorf("ada's page got %s, want bob's card for the incoming list", got)
+	}
+	// Events are routed in order: had cyd been sent bob's tweet, it would
+	// come before her own.
+	own := b.MustPost(t, cyd, "talking to myself")
+	if got := created(t, next(t, cydStream)); got != own {
+		t.Errorf("cyd, who follows nobody, got tweet %s first, want only her own %s", got, own)
+	}
+}
+
+// A follow starts, and an unfollow stops, delivery on sockets already open.
+func TestFollowsChangeDeliveryOnOpenSockets(t *testing.T) {
+	b := mustBed(t)
+	ada, bob := b.Profile.MustUser(t, "ada", "Ada"), b.Profile.MustUser(t, "bob", "Bob")
+	stream := b.join(t, ada, live.JSON, "")
+
+	b.MustFollow(t, ada, bob, true)
+	id := b.MustPost(t, bob, "now you see me")
+	if got := created(t, next(t, stream)); got != id {
+		t.Errorf("after following bob, ada got tweet %s, want %s", got, id)
+	}
+
+	b.MustFollow(t, ada, bob, false)
+	b.MustPost(t, bob, "now you don't")
+	own := b.MustPost(t, ada, "mine")
+	if got := created(t, next(t, stream)); got != own {
+		t.Errorf("after unfollowing bob, ada got tweet %s first, want only her own %s", got, own)
+	}
+}
+
+// A socket that does not keep up is dropped once its queue is full, while
+// the others get every message.
+func TestSlowSocketIsDroppedWithoutStallingOthers(t *testing.T) {
+	b := mustBed(t)
+	ada, bob, cyd := b.Profile.MustUser(t, "ada", "Ada"), b.Profile.MustUser(t, "bob", "Bob"), b.Profile.MustUser(t, "cyd", "Cyd")
+	b.MustFollow(t, ada, bob, true)
+	b.MustFollow(t, cyd, bob, true)
+	slow, fast := b.join(t, ada, live.JSON, ""), b.join(t, cyd, live.JSON, "")
+
+	for i := range live.QueueSize + 1 {
+		id := b.MustPost(t, bob, "one more")
+		if got := created(t, next(t, fast)); got != id {
+			t.Fatalf("message %d to the fast socket is tweet %s, want %s", i, got, id)
+		}
+	}
+	select {
+	case <-slow.Dropped():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slow socket was not dropped")
+	}
+}
+
+// A socket that comes back having missed more than a catch-up carries gets
+// the newest CatchUpLimit tweets, oldest first, then a resync.
+func TestCatchUpPastTheLimitAsksForResync(t *testing.T) {
+	b := mustBed(t)
+	ada := b.Profile.MustUser(t, "ada", "Ada")
+	since := b.MustPost(t, ada, "seen")
+	var ids []string
+	for range live.CatchUpLimit + 2 {
+		ids = append(ids, b.MustPost(t, ada, "missed"))
+	}
+	s := b.join(t, ada, live.JSON, since)
+	for _, want := range ids[2:] {
+		if got := created(t, next(t, s)); got != want {
+			t.Fatalf("caught up with tweet %s, want %s", got, want)
+		}
+	}
+	if got := next(t, s); got != `{"event":"resync"}` {
+		t.Errorf("after the catch-up got %s, want a resync", got)
+	}
+}
+
+// When Redis comes back after an outage, the hub subscribes again and
+// sends open sockets what their homes gained meanwhile, without the
+// client reconnecting.
+func TestSocketsCatchUpWhenRedisReturns(t *testing.T) {
+	b := mustBed(t)
+	ada, bob := b.Profile.MustUser(t, "ada", "Ada"), b.Profile.MustUser(t, "bob", "Bob")
+	b.MustFollow(t, ada, bob, true)
+	stream := b.join(t, ada, live.JSON, "")
+
+	b.Redis.Stop()
+	if w := b.nextWait(t); w.isRefresh() {
+		t.Fatalf("the hub waits %v, want a retry of its lost subscription", w.d)
+	} else {
+		id := b.MustPost(t, bob, "while Redis was away")
+		b.Redis.Start(t)
+		w.fire <- time.Now()
+		for {
+			select {
+			case msg := <-stream.Out():
+				if got := created(t, string(msg)); got != id {
+					t.Errorf("caught up with tweet %s, want %s", got, id)
+				}
+				return
+			case w := <-b.clock.waits:
+				if !w.isRefresh() {
+					w.fire <- time.Now()
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("no catch-up after Redis returned")
+			}
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package live
+
+import (
+	"encoding/json"
+
+	"murmur/fragments/internal/events"
+	"murmur/fragments/timeline"
+)
+
+// Markup renders the messages of HTML sockets. The page they change is the
+// timeline's, so its templates render them (server.LiveMarkup); tweets'
+// cards are reached only through what tweets' markup names.
+type Markup interface {
+	// Arrived wraps tweets' cards (HTML from tweets) that arrive in a home.
+	Arrived(cards string) []byte
+	// Deleted removes a deleted tweet's card wherever the page shows it.
+	Deleted(tweetID string) []byte
+	// LikeCount shows a tweet's new like count on its cards.
+	LikeCount(tweetID string, count int) []byte
+	// Resync tells the page to read its feed afresh.
+	Resync() []byte
+}
+
+// message is one event as both kinds of socket get it.
+type message struct {
+	event      string
+	json, html []byte
+}
+
+// The JSON sockets' messages are the stream API's events (DESIGN's
+// /timeline/api/stream row).
+
+func createdJSON(t timeline.Tweet) []byte {
+	t.LikedByMe = false
+	if t.Media == nil {
+		t.Media = []timeline.Media{}
+	}
+	b, _ := json.Marshal(struct {
+		Event string         `json:"event"`
+		Tweet timeline.Tweet `json:"tweet"`
+	}{events.TweetCreated, t})
+	return b
+}
+
+func deletedJSON(id string) []byte {
+	b, _ := json.Marshal(map[string]string{"event": events.TweetDeleted, "id": id})
+	return b
+}
+
+func likeCountJSON(id string, count int) []byte {
+	b, _ := json.Marshal(struct {
+		Event     string `json:"event"`
+		ID        string `json:"id"`
+		LikeCount int    `json:"like_count"`
+	}{events.LikeChanged, id, count})
+	return b
+}
+
+var resyncJSON = []byte(`{"event":"resync"}`)
+
+// apiTweet is a tweet from tweet.created in the timeline API's shape.
+func apiTweet(t events.Tweet) timeline.Tweet {
+	media := make([]timeline.Media, len(t.Media))
+	for i, m := range t.Media {
+		media[i] = timeline.Media(m)
+	}
+	return timeline.Tweet{
+		ID: t.ID, Author: timeline.Author(t.Author), Text: t.Text, Media: media,
+		LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
+	}
+}
