@@ -57,11 +57,19 @@ func (quietBus) Publish(context.Context, string, any) {}
 type fanOutEnv struct {
 	sessions *testkit.Sessions
 	homes    *timeline.Homes
+	tweets   *sources.Tweets
+	follow   *sources.Follow
 	// followers[i] follows the authors of every fan-out larger than i.
 	followers []timeline.Caller
 	// events[n] are tweet.created payloads by the author n people follow.
 	events map[int][][]byte
 	ids    map[int][]string
+}
+
+// hub is a live hub reading from the benchmark's services.
+func (e *fanOutEnv) hub() *live.Hub {
+	return live.NewHub(live.Deps{Homes: e.homes, Graph: e.follow, Cards: e.tweets, Markup: server.LiveMarkup(),
+		Logger: slog.New(slog.DiscardHandler)})
 }
 
 func mustFanOutEnv(b *testing.B) *fanOutEnv {
@@ -92,7 +100,8 @@ func mustFanOutEnv(b *testing.B) *fanOutEnv {
 		Graph: follow.NewGraph(fst, dir, quietBus{}), Verifier: e.sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("follow"),
 	}))
 	b.Cleanup(followSrv.Close)
-	e.homes = timeline.NewHomes(sources.NewTweets(tweetsSrv.URL), sources.NewFollow(followSrv.URL))
+	e.tweets, e.follow = sources.NewTweets(tweetsSrv.URL), sources.NewFollow(followSrv.URL)
+	e.homes = timeline.NewHomes(e.tweets, e.follow)
 
 	now := time.Now().UTC().Add(-time.Hour)
 	newIDs := tweets.NewIDs(func() time.Time { return now })
@@ -107,7 +116,15 @@ func mustFanOutEnv(b *testing.B) *fanOutEnv {
 			}
 			// What tweets publishes: the tweet with its author filled in.
 			tw.Author = tweets.Author{ID: author.ID, Handle: author.Handle, DisplayName: author.DisplayName}
-			payload, err := json.Marshal(tweets.TweetCreatedEvent{Tweet: tw, AuthorID: author.ID})
+			var et events.Tweet
+			raw, err := json.Marshal(tw)
+			if err == nil {
+				err = json.Unmarshal(raw, &et)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			payload, err := json.Marshal(events.TweetCreatedPayload{Tweet: et, AuthorID: author.ID})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -152,7 +169,7 @@ func BenchmarkLiveFanOut(b *testing.B) {
 	ctx := context.Background()
 
 	b.Run("queue", func(b *testing.B) {
-		hub := live.NewHub(e.homes, slog.New(slog.DiscardHandler), nil)
+		hub := e.hub()
 		sockets := make([]*live.Socket, len(e.followers))
 		start := time.Now()
 		parallel(b, len(sockets), func(i int) error {
@@ -210,7 +227,7 @@ func BenchmarkLiveFanOut(b *testing.B) {
 		}
 
 		done, stop := context.WithCancel(ctx)
-		hub := live.NewHub(e.homes, slog.New(slog.DiscardHandler), nil)
+		hub := e.hub()
 		timelineSrv := httptest.NewServer(server.New(server.Deps{
 			Homes: e.homes, Hub: hub, Verifier: e.sessions.Verifier, Logger: slog.New(slog.DiscardHandler),
 			Metrics: web.NewMetrics("timeline"), Done: done,
