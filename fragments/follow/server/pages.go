@@ -9,6 +9,7 @@ import (
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 )
 
 // parts renders named templates one after another into trusted HTML; the
@@ -22,7 +23,7 @@ func (p *parts) add(name string, data any) template.HTML {
 	if p.err != nil {
 		return ""
 	}
-	out, err := web.Execute(p.s.tmpl, name, data)
+	out, err := layout.Execute(p.s.tmpl, name, data)
 	p.err = err
 	return out
 }
@@ -98,7 +99,7 @@ func (s *server) userPage(c *gin.Context) {
 
 // personParts fills the left column with a person's head and card, and the
 // main column with their followers and following lists.
-func (s *server) personParts(c *gin.Context, v view, p people.Person, ps *parts, page *web.Page) error {
+func (s *server) personParts(c *gin.Context, v view, p people.Person, ps *parts, page *layout.Page) error {
 	cd, err := s.card(c, v, p)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 )
 
 //go:embed templates/*.html
@@ -40,7 +41,7 @@ type server struct {
 
 // New returns the follow service's HTTP handler.
 func New(d Deps) http.Handler {
-	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html")}
+	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html")}
 	r := web.NewEngine(service, d.Logger, d.Metrics)
 	r.Use(web.Authenticate(d.Verifier))
 

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/layout"
 )
 
 func init() {
@@ -53,7 +54,7 @@ func NewAPI(r *gin.Engine, service, title, description string) huma.API {
 	api := humagin.New(r, cfg)
 	page := template.Must(template.New("docs").Parse(docsPage))
 	r.GET("/"+service+"/api/docs", func(c *gin.Context) {
-		p := Page{StaticPrefix: "/" + service + "/static"}
+		p := layout.Page{StaticPrefix: "/" + service + "/static"}
 		HTML(c, http.StatusOK, page, "docs", map[string]string{
 			"Title": title, "Spec": "/" + service + "/api/openapi.json",
 			"CSS": p.Asset("vendor/swagger-ui/swagger-ui.css"), "JS": p.Asset("vendor/swagger-ui/swagger-ui-bundle.js"),

@@ -19,6 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"murmur/fragments/layout"
 )
 
 // RequestIDHeader carries the request id nginx gives a page request and
@@ -151,7 +153,7 @@ func NewEngine(service string, logger *slog.Logger, metrics *Metrics) *gin.Engin
 	base := "/" + service
 	r.GET(base+"/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "service": service}) })
 	r.GET(base+"/metrics", gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{Registry: metrics.Registry})))
-	static := SharedAssets.Handler(base + "/static")
+	static := layout.SharedAssets().Handler(base + "/static")
 	r.GET(base+"/static/*file", gin.WrapH(static))
 	r.HEAD(base+"/static/*file", gin.WrapH(static))
 	return r

@@ -1,49 +1,19 @@
 package web
 
 import (
-	"bytes"
-	"embed"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/layout"
 )
-
-//go:embed templates/*.html
-var sharedTemplates embed.FS
-
-// Page is a whole HTML page in the common layout: the shell renders it with
-// SSI includes in the slots, a service opened on its own with its fragments.
-type Page struct {
-	Title string
-	// StaticPrefix is where the shared assets are served: "/static" behind the
-	// shell, "/<service>/static" for a service opened on its own.
-	StaticPrefix string
-	// Home is where the brand in the header leads.
-	Home string
-	// Nav, Left, Main and Right are the page's slots.
-	Nav, Left, Main, Right template.HTML
-}
-
-// Asset returns the cache-busting URL of a shared static file, or "" when the
-// file is not there (vendor files before `make assets`).
-func (p Page) Asset(name string) string {
-	if n := SharedAssets.Name(name); n != "" {
-		return p.StaticPrefix + "/" + n
-	}
-	return ""
-}
 
 // ShellHeader is set by nginx on every request it proxies, so a fragment
 // knows whether its links should lead to the shell's pages or to the
@@ -98,8 +68,8 @@ func (l Links) User(handle string) string {
 }
 
 // Page returns an empty page in the common layout for this request.
-func (l Links) Page(title string) Page {
-	p := Page{Title: title, Home: l.Home(), StaticPrefix: "/static"}
+func (l Links) Page(title string) layout.Page {
+	p := layout.Page{Title: title, Home: l.Home(), StaticPrefix: "/static"}
 	if !l.Shell {
 		p.StaticPrefix = l.Mount + "/static"
 	}
@@ -116,65 +86,10 @@ type SignedInNav struct {
 	SignIn string
 }
 
-// Funcs are the template functions every service's templates may use.
-var Funcs = template.FuncMap{
-	"initial": func(s string) string {
-		r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s))
-		if r == utf8.RuneError {
-			return "?"
-		}
-		return string(unicode.ToUpper(r))
-	},
-	"isotime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"longtime": func(t time.Time) string {
-		return t.UTC().Format("15:04 · 2 Jan 2006 (UTC)")
-	},
-	"ago": Ago,
-}
-
-// Ago tells how long ago t was, the way a microblog does: "now", "5m", "3h",
-// "2d", then the date.
-func Ago(t time.Time) string {
-	d := time.Since(t)
-	switch {
-	case d < time.Minute:
-		return "now"
-	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + "m"
-	case d < 24*time.Hour:
-		return strconv.Itoa(int(d/time.Hour)) + "h"
-	case d < 7*24*time.Hour:
-		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
-	case t.Year() == time.Now().Year():
-		return t.UTC().Format("2 Jan")
-	}
-	return t.UTC().Format("2 Jan 2006")
-}
-
-// ParseTemplates returns the common layout and partials together with the
-// service's own templates matched by patterns in fsys.
-func ParseTemplates(fsys fs.FS, patterns ...string) *template.Template {
-	t := template.Must(template.New("").Funcs(Funcs).ParseFS(sharedTemplates, "templates/*.html"))
-	if len(patterns) > 0 {
-		t = template.Must(t.ParseFS(fsys, patterns...))
-	}
-	return t
-}
-
-// Execute renders a named template into a string of trusted HTML (it was
-// escaped by html/template), for composing a page from fragments.
-func Execute(t *template.Template, name string, data any) (template.HTML, error) {
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-		return "", err
-	}
-	return template.HTML(buf.String()), nil
-}
-
 // HTML renders a named template as the whole response. It renders into a
 // buffer first, so a template error becomes a clean 500 instead of half a page.
 func HTML(c *gin.Context, status int, t *template.Template, name string, data any) {
-	out, err := Execute(t, name, data)
+	out, err := layout.Execute(t, name, data)
 	if err != nil {
 		slog.ErrorContext(c.Request.Context(), "render template", "template", name, "err", err)
 		status, out = http.StatusInternalServerError, template.HTML(`<div class="problem" role="alert">Something went wrong on our side.</div>`)

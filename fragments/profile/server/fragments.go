@@ -9,6 +9,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 	"murmur/fragments/profile"
 )
 
@@ -215,5 +216,5 @@ func (s *server) userFragment(c *gin.Context) {
 
 // fragment renders a named template for composing one of this service's own pages.
 func (s *server) fragment(name string, data any) (content templateHTML, err error) {
-	return web.Execute(s.tmpl, name, data)
+	return layout.Execute(s.tmpl, name, data)
 }

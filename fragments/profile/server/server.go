@@ -14,6 +14,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 	"murmur/fragments/profile"
 )
 
@@ -47,7 +48,7 @@ func New(d Deps) http.Handler {
 	if d.SignInEvery == 0 {
 		d.SignInEvery, d.SignInBurst = 6*time.Second, 10
 	}
-	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html"),
+	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"),
 		limiter: web.NewIPLimiter(d.SignInEvery, d.SignInBurst)}
 	r := web.NewEngine(service, d.Logger, d.Metrics)
 	r.Use(web.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))

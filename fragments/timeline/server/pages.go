@@ -7,6 +7,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 )
 
 // nav is the header of the service opened on its own: who is signed in.
@@ -28,20 +29,20 @@ func (s *server) homePage(c *gin.Context) {
 	if n.Viewer != nil {
 		signedIn.Handle = n.Viewer.Handle
 	}
-	if p.Nav, err = web.Execute(s.tmpl, "signed-in-nav", signedIn); err != nil {
+	if p.Nav, err = layout.Execute(s.tmpl, "signed-in-nav", signedIn); err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return
 	}
-	if p.Left, err = web.Execute(s.tmpl, "side-about", n); err != nil {
+	if p.Left, err = layout.Execute(s.tmpl, "side-about", n); err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return
 	}
 	if n.Viewer == nil {
-		p.Main, err = web.Execute(s.tmpl, "signin-prompt", s.signInPromptData(c))
+		p.Main, err = layout.Execute(s.tmpl, "signin-prompt", s.signInPromptData(c))
 	} else {
 		var f feed
 		if f, err = s.readFeed(c, *n.Viewer, c.Query("sort"), ""); err == nil {
-			p.Main, err = web.Execute(s.tmpl, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
+			p.Main, err = layout.Execute(s.tmpl, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
 		}
 	}
 	if err != nil {

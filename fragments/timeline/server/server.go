@@ -15,6 +15,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 	"murmur/fragments/timeline"
 	"murmur/fragments/timeline/live"
 )
@@ -55,7 +56,7 @@ type Deps struct {
 type server struct {
 	Deps
 	tmpl   *template.Template
-	assets *web.Assets
+	assets *layout.Assets
 }
 
 // New returns the timeline service's HTTP handler.
@@ -67,7 +68,7 @@ func New(d Deps) http.Handler {
 		d.Done = context.Background()
 	}
 	sub, _ := fs.Sub(assetFiles, "assets")
-	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html"), assets: web.NewAssets(sub)}
+	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"), assets: layout.NewAssets(sub)}
 	r := web.NewEngine(service, d.Logger, d.Metrics)
 	r.Use(web.Authenticate(d.Verifier), rememberCaller)
 

@@ -8,13 +8,14 @@ import (
 
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 )
 
 // nav is the header of the service opened on its own: who is signed in.
 // (The people search and sign-out belong to profile.)
 type nav = web.SignedInNav
 
-func (s *server) page(c *gin.Context, title string) (web.Page, error) {
+func (s *server) page(c *gin.Context, title string) (layout.Page, error) {
 	links := web.LinksFor(c, service)
 	p := links.Page(title)
 	n := nav{Links: links, SignIn: s.signInURL(c, links)}
@@ -22,13 +23,13 @@ func (s *server) page(c *gin.Context, title string) (web.Page, error) {
 		n.Handle = v.Handle
 	}
 	var err error
-	if p.Nav, err = web.Execute(s.tmpl, "signed-in-nav", n); err != nil {
+	if p.Nav, err = layout.Execute(s.tmpl, "signed-in-nav", n); err != nil {
 		return p, err
 	}
-	if p.Left, err = web.Execute(s.tmpl, "side-about", n); err != nil {
+	if p.Left, err = layout.Execute(s.tmpl, "side-about", n); err != nil {
 		return p, err
 	}
-	p.Right, err = web.Execute(s.tmpl, "side-tips", n)
+	p.Right, err = layout.Execute(s.tmpl, "side-tips", n)
 	return p, err
 }
 
@@ -42,7 +43,7 @@ func (s *server) homePage(c *gin.Context) {
 	}
 	v := web.ViewerOf(c)
 	if v == nil {
-		p.Main, err = web.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, web.LinksFor(c, service))})
+		p.Main, err = layout.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, web.LinksFor(c, service))})
 		if err != nil {
 			web.FragmentError(c, s.tmpl, err)
 			return
@@ -50,7 +51,7 @@ func (s *server) homePage(c *gin.Context) {
 		s.render(c, http.StatusOK, "layout", p)
 		return
 	}
-	box, err := web.Execute(s.tmpl, "compose", newCompose(c, ""))
+	box, err := layout.Execute(s.tmpl, "compose", newCompose(c, ""))
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return
@@ -60,12 +61,12 @@ func (s *server) homePage(c *gin.Context) {
 	switch {
 	case fault.Is(err, fault.NotFound):
 		// The session outlived its account, or profile does not know it yet.
-		mine, err = web.Execute(s.tmpl, "no-user", list)
+		mine, err = layout.Execute(s.tmpl, "no-user", list)
 	case err != nil:
 		web.FragmentError(c, s.tmpl, err)
 		return
 	default:
-		mine, err = web.Execute(s.tmpl, "tweet-list", list)
+		mine, err = layout.Execute(s.tmpl, "tweet-list", list)
 	}
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)
@@ -87,12 +88,12 @@ func (s *server) userPage(c *gin.Context) {
 	switch {
 	case fault.Is(err, fault.NotFound):
 		status = http.StatusNotFound
-		p.Main, err = web.Execute(s.tmpl, "no-user", list)
+		p.Main, err = layout.Execute(s.tmpl, "no-user", list)
 	case err != nil:
 		web.FragmentError(c, s.tmpl, err)
 		return
 	default:
-		p.Main, err = web.Execute(s.tmpl, "tweet-list", list)
+		p.Main, err = layout.Execute(s.tmpl, "tweet-list", list)
 	}
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)

@@ -14,6 +14,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 	"murmur/fragments/tweets"
 )
 
@@ -44,7 +45,7 @@ type Deps struct {
 // parseTemplates adds this service's templates, which use a few functions
 // of their own (linkify), to the common layout and partials.
 func parseTemplates() *template.Template {
-	return template.Must(web.ParseTemplates(nil).Funcs(funcs).ParseFS(templates, "templates/*.html"))
+	return template.Must(layout.Parse(nil).Funcs(funcs).ParseFS(templates, "templates/*.html"))
 }
 
 type server struct {
