@@ -8,6 +8,7 @@ import (
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/web"
 )
@@ -157,7 +158,7 @@ func (s *server) toggle(c *gin.Context, follows bool) {
 	}
 	// Fired even when nothing changed: the click came from a button showing
 	// a stale state, so other widgets may be stale too.
-	web.Trigger(c, web.EventFollowChanged)
+	htmx.Trigger(c, htmx.FollowChanged)
 	b.Following = follows
 	s.render(c, http.StatusOK, "button", b)
 }
@@ -308,7 +309,7 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 		s.render(c, fault.Status(err), "suggestion-problem", fault.Message(err))
 		return
 	}
-	web.Trigger(c, web.EventFollowChanged)
+	htmx.Trigger(c, htmx.FollowChanged)
 	// The widget posts the ids it shows: a handful. Read at most 16 KB and
 	// keep at most 50, whatever a client sends.
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 16<<10)

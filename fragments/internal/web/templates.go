@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -109,33 +108,3 @@ func FragmentError(c *gin.Context, t *template.Template, err error) {
 	}
 	HTML(c, fault.Status(err), t, "problem", fault.Message(err))
 }
-
-// Trigger names the events an htmx response fires in the browser, so other
-// widgets listening with hx-trigger="<event> from:body" refresh themselves.
-// htmx fires them on the element that made the request, and they bubble up
-// to body.
-func Trigger(c *gin.Context, events ...string) {
-	c.Header("HX-Trigger", strings.Join(events, ", "))
-}
-
-// TriggerOnBody is Trigger for a response whose swap removes the element
-// that made the request (a deleted card's own button): htmx would then fire
-// the events on document, above body, where "from:body" listeners never
-// hear them. The JSON form of the header names body as the target.
-func TriggerOnBody(c *gin.Context, events ...string) {
-	parts := make([]string, len(events))
-	for i, e := range events {
-		parts[i] = strconv.Quote(e) + `:{"target":"body"}`
-	}
-	c.Header("HX-Trigger", "{"+strings.Join(parts, ",")+"}")
-}
-
-// Events fired between widgets through HX-Trigger.
-const (
-	EventTweetCreated   = "tweet-created"
-	EventTweetDeleted   = "tweet-deleted"
-	EventLikeChanged    = "like-changed"
-	EventFollowChanged  = "follow-changed"
-	EventSessionChanged = "session-changed"
-	EventProfileChanged = "profile-changed"
-)

@@ -10,21 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-func TestTriggerHeaders(t *testing.T) {
-	rec := httptest.NewRecorder()
-	c, _ := gin.CreateTestContext(rec)
-	Trigger(c, EventTweetCreated, EventLikeChanged)
-	if got := rec.Header().Get("HX-Trigger"); got != "tweet-created, like-changed" {
-		t.Errorf("Trigger = %q", got)
-	}
-	rec = httptest.NewRecorder()
-	c, _ = gin.CreateTestContext(rec)
-	TriggerOnBody(c, EventTweetDeleted)
-	if got := rec.Header().Get("HX-Trigger"); got != `{"tweet-deleted":{"target":"body"}}` {
-		t.Errorf("TriggerOnBody = %q", got)
-	}
-}
-
 func TestLinks(t *testing.T) {
 	req := httptest.NewRequest("GET", "/x", nil)
 	c, _ := gin.CreateTestContext(httptest.NewRecorder())

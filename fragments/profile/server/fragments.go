@@ -8,6 +8,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 	"murmur/fragments/profile"
@@ -106,7 +107,7 @@ func (s *server) signedIn(c *gin.Context, u profile.User) {
 		web.FragmentError(c, s.tmpl, err)
 		return
 	}
-	web.Trigger(c, web.EventSessionChanged)
+	htmx.Trigger(c, htmx.SessionChanged)
 	c.Header("HX-Refresh", "true")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(`<p class="hint">Signed in. Loading…</p>`))
 }
@@ -150,7 +151,7 @@ func (s *server) signUpFragment(c *gin.Context) {
 
 func (s *server) signOutFragment(c *gin.Context) {
 	auth.ClearCookie(c.Writer, s.SecureCookies)
-	web.Trigger(c, web.EventSessionChanged)
+	htmx.Trigger(c, htmx.SessionChanged)
 	c.Header("HX-Refresh", "true")
 	c.Status(http.StatusNoContent)
 }
@@ -192,7 +193,7 @@ func (s *server) meSaveFragment(c *gin.Context) {
 		s.render(c, fault.Status(err), "card-edit", v)
 		return
 	}
-	web.Trigger(c, web.EventProfileChanged)
+	htmx.Trigger(c, htmx.ProfileChanged)
 	v.User, v.Editable, v.Counts = u, true, true
 	s.render(c, http.StatusOK, "card", v)
 }

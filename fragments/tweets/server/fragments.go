@@ -8,6 +8,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
@@ -67,7 +68,7 @@ func (s *server) postFragment(c *gin.Context) {
 		s.render(c, fault.Status(err), "compose", box)
 		return
 	}
-	web.Trigger(c, web.EventTweetCreated)
+	htmx.Trigger(c, htmx.TweetCreated)
 	s.render(c, http.StatusOK, "compose", newCompose(c, ""))
 }
 
@@ -165,7 +166,7 @@ func (s *server) deleteFragment(c *gin.Context) {
 		return
 	}
 	// The swap removes the card holding the button that asked.
-	web.TriggerOnBody(c, web.EventTweetDeleted)
+	htmx.TriggerOnBody(c, htmx.TweetDeleted)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", nil)
 }
@@ -184,7 +185,7 @@ func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 			web.FragmentError(c, s.tmpl, err)
 			return
 		}
-		web.Trigger(c, web.EventLikeChanged)
+		htmx.Trigger(c, htmx.LikeChanged)
 		s.render(c, http.StatusOK, "like", card{Links: web.LinksFor(c, service), Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
 	}
 }

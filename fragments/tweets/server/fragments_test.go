@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets/tweetstest"
 )
@@ -71,8 +72,8 @@ func TestPostFragment(t *testing.T) {
 		if resp.Status != 200 {
 			t.Fatalf("status = %d %s", resp.Status, resp)
 		}
-		if got := resp.Header.Get("HX-Trigger"); got != web.EventTweetCreated {
-			t.Errorf("HX-Trigger = %q, want %q", got, web.EventTweetCreated)
+		if got := resp.Header.Get("HX-Trigger"); got != htmx.TweetCreated {
+			t.Errorf("HX-Trigger = %q, want %q", got, htmx.TweetCreated)
 		}
 		if body := resp.String(); strings.Contains(body, "hello from the box") || strings.Contains(body, img.ID) {
 			t.Errorf("the answered compose box is not empty: %s", body)
@@ -395,7 +396,7 @@ func TestLikeAndDeleteFragments(t *testing.T) {
 	counts := []string{"1", "1", "0"}
 	for i, st := range steps {
 		resp := s.do(t, st.method, likePath, "", nil, cookie(bob.Token)...)
-		if resp.Status != 200 || resp.Header.Get("HX-Trigger") != web.EventLikeChanged {
+		if resp.Status != 200 || resp.Header.Get("HX-Trigger") != htmx.LikeChanged {
 			t.Fatalf("step %d: %d HX-Trigger %q, want 200 like-changed", i, resp.Status, resp.Header.Get("HX-Trigger"))
 		}
 		body := resp.String()
