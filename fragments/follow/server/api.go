@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"murmur/fragments/follow"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 )
 
@@ -72,7 +73,7 @@ func (s *server) registerAPI(api huma.API) {
 			Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: web.Security,
 			Errors: []int{401, 404, 422},
 		}, func(ctx context.Context, in *userIDInput) (*struct{}, error) {
-			v, err := web.RequireViewer(ctx)
+			v, err := viewer.Require(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -88,7 +89,7 @@ func (s *server) registerAPI(api huma.API) {
 		Summary: "A user's follow counts", Tags: []string{"users"}, Security: web.Security,
 		Errors: []int{401, 404},
 	}, func(ctx context.Context, in *userIDInput) (*statsOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +106,7 @@ func (s *server) registerAPI(api huma.API) {
 		Summary: "A user's followers", Description: "Most recent first. Use limit=100 and the cursor to read them all.",
 		Tags: []string{"users"}, Security: web.Security, Errors: []int{401, 404, 422},
 	}, func(ctx context.Context, in *listInput) (*listOutput, error) {
-		if _, err := web.RequireViewer(ctx); err != nil {
+		if _, err := viewer.Require(ctx); err != nil {
 			return nil, err
 		}
 		page, err := s.Graph.Followers(ctx, in.UserID, in.Limit, in.Cursor)
@@ -120,7 +121,7 @@ func (s *server) registerAPI(api huma.API) {
 		Summary: "Whom a user follows", Description: "Most recently followed first. Use limit=100 and the cursor to read them all.",
 		Tags: []string{"users"}, Security: web.Security, Errors: []int{401, 404, 422},
 	}, func(ctx context.Context, in *listInput) (*listOutput, error) {
-		if _, err := web.RequireViewer(ctx); err != nil {
+		if _, err := viewer.Require(ctx); err != nil {
 			return nil, err
 		}
 		page, err := s.Graph.Following(ctx, in.UserID, in.Limit, in.Cursor)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 )
 
@@ -32,7 +33,7 @@ func (s *server) registerFollowingIDsAPI(api huma.API) {
 		Description: "Most recently followed first, up to 1000 a page. An id that names no one follows no one (an empty list).",
 		Tags:        []string{"users"}, Security: web.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *idListInput) (*idListOutput, error) {
-		if _, err := web.RequireViewer(ctx); err != nil {
+		if _, err := viewer.Require(ctx); err != nil {
 			return nil, err
 		}
 		page, err := s.Graph.FollowingIDs(ctx, in.UserID, in.Limit, in.Cursor)

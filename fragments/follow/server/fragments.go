@@ -10,6 +10,7 @@ import (
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 )
 
@@ -29,7 +30,7 @@ func (s *server) view(c *gin.Context) view {
 			v.SignIn = web.OnBrowserHost(c, s.SignInURL)
 		}
 	}
-	v.Viewer = web.ViewerOf(c)
+	v.Viewer = viewer.Of(c)
 	return v
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 )
@@ -43,7 +44,7 @@ type server struct {
 func New(d Deps) http.Handler {
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html")}
 	r := web.NewEngine(service, d.Logger, d.Metrics)
-	r.Use(web.Authenticate(d.Verifier))
+	r.Use(viewer.Authenticate(d.Verifier))
 
 	api := web.NewAPI(r, service, "murmur follow API",
 		"The follow graph of murmur: following and unfollowing, counts, followers and following lists.")

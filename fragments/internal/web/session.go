@@ -1,42 +1,15 @@
 package web
 
 import (
-	"context"
 	"net"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/danielgtaylor/huma/v2"
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
-
-	"murmur/fragments/internal/auth"
 )
-
-// Authenticate reads the session token of every request (bearer header or
-// cookie) and, when it verifies, records the viewer in the request context.
-// A missing or bad token leaves the request anonymous; routes that need a
-// viewer refuse it themselves.
-func Authenticate(v *auth.Verifier) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if tok := auth.TokenFrom(c.Request); tok != "" {
-			if viewer, err := v.Verify(c.Request.Context(), tok); err == nil {
-				c.Request = c.Request.WithContext(auth.WithViewer(c.Request.Context(), viewer))
-			}
-		}
-		c.Next()
-	}
-}
-
-// ViewerOf is the signed-in viewer of a request, nil when signed out.
-func ViewerOf(c *gin.Context) *auth.Viewer {
-	if v, ok := auth.ViewerFrom(c.Request.Context()); ok {
-		return &v
-	}
-	return nil
-}
 
 // OnBrowserHost points a link to another service opened on its own (a URL
 // from configuration, such as http://127.0.0.1:4041/profile/) at the host
@@ -64,14 +37,6 @@ func OnBrowserHost(c *gin.Context, target string) string {
 		}
 	}
 	return u.String()
-}
-
-// RequireViewer returns the signed-in viewer of an API request, or a 401 problem.
-func RequireViewer(ctx context.Context) (auth.Viewer, error) {
-	if v, ok := auth.ViewerFrom(ctx); ok {
-		return v, nil
-	}
-	return auth.Viewer{}, huma.Error401Unauthorized("Sign in first: send a valid session token (Authorization: Bearer) or cookie.")
 }
 
 // IPLimiter allows each client address a burst of attempts that refills at

@@ -11,6 +11,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/profile"
 )
@@ -145,7 +146,7 @@ func (s *server) registerAPI(api huma.API) {
 		Summary: "Sign out", Description: "Clears the session cookie.", Tags: []string{"sessions"},
 		DefaultStatus: http.StatusNoContent, Security: web.Security, Errors: []int{401},
 	}, func(ctx context.Context, _ *struct{}) (*clearCookieOutput, error) {
-		if _, err := web.RequireViewer(ctx); err != nil {
+		if _, err := viewer.Require(ctx); err != nil {
 			return nil, err
 		}
 		return &clearCookieOutput{SetCookie: cookieHeader(func(w http.ResponseWriter) { auth.ClearCookie(w, s.SecureCookies) })}, nil
@@ -155,7 +156,7 @@ func (s *server) registerAPI(api huma.API) {
 		OperationID: "get-me", Method: http.MethodGet, Path: "/profile/api/me",
 		Summary: "The signed-in user", Tags: []string{"me"}, Security: web.Security, Errors: []int{401},
 	}, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +174,7 @@ func (s *server) registerAPI(api huma.API) {
 		OperationID: "update-me", Method: http.MethodPatch, Path: "/profile/api/me",
 		Summary: "Edit my profile", Tags: []string{"me"}, Security: web.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *patchMeInput) (*userOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}

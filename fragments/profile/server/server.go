@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 	"murmur/fragments/profile"
@@ -51,7 +52,7 @@ func New(d Deps) http.Handler {
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"),
 		limiter: web.NewIPLimiter(d.SignInEvery, d.SignInBurst)}
 	r := web.NewEngine(service, d.Logger, d.Metrics)
-	r.Use(web.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
+	r.Use(viewer.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
 
 	r.GET("/profile/.well-known/jwks.json", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")

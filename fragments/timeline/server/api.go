@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/timeline"
 )
@@ -34,7 +35,7 @@ func (s *server) registerAPI(api huma.API) {
 			"The socket closes (1008) when the session that opened it expires.",
 		Tags: []string{"timeline"}, Security: web.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *homeInput) (*homeOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}

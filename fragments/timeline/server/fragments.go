@@ -10,6 +10,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/timeline"
 )
@@ -112,7 +113,7 @@ func (s *server) readFeed(c *gin.Context, v auth.Viewer, sort, cursor string) (f
 // and its live socket, or a sign-in prompt (never an empty body, which
 // would make nginx show the fallback).
 func (s *server) homeFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.signInPrompt(c)
 		return
@@ -128,7 +129,7 @@ func (s *server) homeFragment(c *gin.Context) {
 // feedFragment is the feed alone, to refresh it or switch its order; with
 // a cursor, only the next page's cards, to append.
 func (s *server) feedFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.signInPrompt(c)
 		return

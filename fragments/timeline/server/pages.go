@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 )
@@ -23,7 +24,7 @@ type nav struct {
 func (s *server) homePage(c *gin.Context) {
 	links := web.LinksFor(c, service)
 	p := links.Page("Home")
-	n := nav{Links: links, Viewer: web.ViewerOf(c), SignIn: s.signInURL(c, links), WhoToFollow: s.whoToFollow(c, links)}
+	n := nav{Links: links, Viewer: viewer.Of(c), SignIn: s.signInURL(c, links), WhoToFollow: s.whoToFollow(c, links)}
 	var err error
 	signedIn := web.SignedInNav{Links: links, SignIn: n.SignIn}
 	if n.Viewer != nil {

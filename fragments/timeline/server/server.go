@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 	"murmur/fragments/timeline"
@@ -70,7 +71,7 @@ func New(d Deps) http.Handler {
 	sub, _ := fs.Sub(assetFiles, "assets")
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"), assets: layout.NewAssets(sub)}
 	r := web.NewEngine(service, d.Logger, d.Metrics)
-	r.Use(web.Authenticate(d.Verifier), rememberCaller)
+	r.Use(viewer.Authenticate(d.Verifier), rememberCaller)
 
 	s.registerAPI(web.NewAPI(r, service, "murmur timeline API",
 		"The home timeline: my tweets and those of everyone I follow, newest or most liked first, "+

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
@@ -44,7 +45,7 @@ func (s *server) registerAPI(api huma.API) {
 		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first.",
 		Security:    web.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *createTweetInput) (*tweetOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +64,7 @@ func (s *server) registerAPI(api huma.API) {
 		OperationID: "get-tweet", Method: http.MethodGet, Path: "/tweets/api/tweets/{id}",
 		Summary: "A tweet", Tags: []string{"tweets"}, Security: web.Security, Errors: []int{401, 404},
 	}, func(ctx context.Context, in *tweetIDInput) (*tweetOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +82,7 @@ func (s *server) registerAPI(api huma.API) {
 			"Deleting a tweet you already deleted succeeds again.",
 		Security: web.Security, Errors: []int{401, 403, 404},
 	}, func(ctx context.Context, in *tweetIDInput) (*struct{}, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +103,7 @@ func (s *server) registerAPI(api huma.API) {
 			op.Description = "Idempotent: unliking a tweet you do not like changes nothing."
 		}
 		huma.Register(api, op, func(ctx context.Context, in *tweetIDInput) (*struct{}, error) {
-			v, err := web.RequireViewer(ctx)
+			v, err := viewer.Require(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -117,7 +118,7 @@ func (s *server) registerAPI(api huma.API) {
 		OperationID: "list-user-tweets", Method: http.MethodGet, Path: "/tweets/api/users/{user_id}/tweets",
 		Summary: "A user's tweets, newest first", Tags: []string{"tweets"}, Security: web.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *userTweetsInput) (*tweetListOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
@@ -33,7 +34,7 @@ func (s *server) registerFeedAPI(api huma.API) {
 		// Room for the longest author list allowed.
 		MaxBodyBytes: 2 << 20,
 	}, func(ctx context.Context, in *feedInput) (*tweetListOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}

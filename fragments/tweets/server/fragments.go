@@ -9,6 +9,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/htmx"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
@@ -35,7 +36,7 @@ func orAnonymous(v *auth.Viewer) auth.Viewer {
 
 // composeFragment is the compose box, or a sign-in prompt.
 func (s *server) composeFragment(c *gin.Context) {
-	if web.ViewerOf(c) == nil {
+	if viewer.Of(c) == nil {
 		s.signInPrompt(c, http.StatusOK, "Sign in to post on murmur.")
 		return
 	}
@@ -45,7 +46,7 @@ func (s *server) composeFragment(c *gin.Context) {
 // postFragment posts the compose box. It answers with an empty box and
 // fires tweet-created, or with the box as typed and the reason it was refused.
 func (s *server) postFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.signInPrompt(c, http.StatusUnauthorized, "Your session has ended. Sign in again to post.")
 		return
@@ -75,7 +76,7 @@ func (s *server) postFragment(c *gin.Context) {
 // uploadFragment takes the images chosen in the compose box and answers
 // one preview (with an alt text field) per image, to append to the box.
 func (s *server) uploadFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.render(c, http.StatusUnauthorized, "attachment", attachment{Error: "Your session has ended. Sign in again to upload images."})
 		return
@@ -124,7 +125,7 @@ func (s *server) uploadFragment(c *gin.Context) {
 
 // cardFragment is one tweet's card.
 func (s *server) cardFragment(c *gin.Context) {
-	t, err := s.Tweets.Tweet(c.Request.Context(), c.Param("id"), orAnonymous(web.ViewerOf(c)))
+	t, err := s.Tweets.Tweet(c.Request.Context(), c.Param("id"), orAnonymous(viewer.Of(c)))
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return
@@ -145,7 +146,7 @@ func (s *server) cardsFragment(c *gin.Context) {
 		web.FragmentError(c, s.tmpl, fault.New(fault.Invalid, "At most 100 tweets at a time."))
 		return
 	}
-	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(web.ViewerOf(c)))
+	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(viewer.Of(c)))
 	if err != nil {
 		web.FragmentError(c, s.tmpl, err)
 		return
@@ -156,7 +157,7 @@ func (s *server) cardsFragment(c *gin.Context) {
 // deleteFragment deletes the viewer's tweet; the card removes itself and
 // tweet-deleted tells the other widgets.
 func (s *server) deleteFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.signInPrompt(c, http.StatusUnauthorized, "Your session has ended. Sign in again to delete.")
 		return
@@ -175,7 +176,7 @@ func (s *server) deleteFragment(c *gin.Context) {
 // its new state.
 func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		v := web.ViewerOf(c)
+		v := viewer.Of(c)
 		if v == nil {
 			s.signInPrompt(c, http.StatusUnauthorized, "Sign in to like tweets.")
 			return
@@ -192,7 +193,7 @@ func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 
 // userTweets loads a page of the tweets of the person with a handle.
 func (s *server) userTweets(c *gin.Context, handle string) (tweetList, error) {
-	l := tweetList{Links: web.LinksFor(c, service), Viewer: web.ViewerOf(c)}
+	l := tweetList{Links: web.LinksFor(c, service), Viewer: viewer.Of(c)}
 	p, err := s.People.ByHandle(c.Request.Context(), handle)
 	if err != nil {
 		return l, err

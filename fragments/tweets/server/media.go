@@ -12,6 +12,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
@@ -112,7 +113,7 @@ func (s *server) registerMediaAPI(api huma.API) {
 		Security: web.Security, Errors: []int{401, 413, 415, 422},
 		Middlewares: huma.Middlewares{readBody},
 	}, func(ctx context.Context, in *uploadInput) (*mediaOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}

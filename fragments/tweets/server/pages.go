@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 )
@@ -19,7 +20,7 @@ func (s *server) page(c *gin.Context, title string) (layout.Page, error) {
 	links := web.LinksFor(c, service)
 	p := links.Page(title)
 	n := nav{Links: links, SignIn: s.signInURL(c, links)}
-	if v := web.ViewerOf(c); v != nil {
+	if v := viewer.Of(c); v != nil {
 		n.Handle = v.Handle
 	}
 	var err error
@@ -41,7 +42,7 @@ func (s *server) homePage(c *gin.Context) {
 		web.FragmentError(c, s.tmpl, err)
 		return
 	}
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		p.Main, err = layout.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, web.LinksFor(c, service))})
 		if err != nil {

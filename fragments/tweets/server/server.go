@@ -13,6 +13,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 	"murmur/fragments/tweets"
@@ -60,7 +61,7 @@ func New(d Deps) http.Handler {
 	}
 	s := &server{Deps: d, tmpl: parseTemplates()}
 	r := web.NewEngine(service, d.Logger, d.Metrics)
-	r.Use(web.Authenticate(d.Verifier))
+	r.Use(viewer.Authenticate(d.Verifier))
 
 	api := web.NewAPI(r, service, "murmur tweets API",
 		"Tweets, their images and likes. Ids are time-ordered 64-bit numbers written as strings.")

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
@@ -108,7 +109,7 @@ func (s *server) signInURL(c *gin.Context, l web.Links) string {
 }
 
 func (s *server) cards(c *gin.Context, list []tweets.Tweet) []card {
-	links, v := web.LinksFor(c, service), web.ViewerOf(c)
+	links, v := web.LinksFor(c, service), viewer.Of(c)
 	out := make([]card, len(list))
 	for i, t := range list {
 		out[i] = card{Links: links, Viewer: v, Tweet: t}
