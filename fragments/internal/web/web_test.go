@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -34,21 +33,6 @@ func TestLinks(t *testing.T) {
 	l = LinksFor(c, "tweets")
 	if l.Home() != "/" || l.User("a_b") != "/u/a_b" || l.Page("").StaticPrefix != "/static" {
 		t.Errorf("shell links: %s %s %s", l.Home(), l.User("a_b"), l.Page("").StaticPrefix)
-	}
-}
-
-func TestIPLimiter(t *testing.T) {
-	l := NewIPLimiter(time.Hour, 2)
-	for i := range 2 {
-		if !l.Allow("a") {
-			t.Fatalf("attempt %d of the burst was refused", i+1)
-		}
-	}
-	if l.Allow("a") {
-		t.Error("a third attempt within the hour was allowed")
-	}
-	if !l.Allow("b") {
-		t.Error("another address shares the first one's allowance")
 	}
 }
 

@@ -41,7 +41,7 @@ type Deps struct {
 type server struct {
 	Deps
 	tmpl    *template.Template
-	limiter *web.IPLimiter
+	limiter *addressLimiter
 }
 
 // New returns the profile service's HTTP handler.
@@ -50,7 +50,7 @@ func New(d Deps) http.Handler {
 		d.SignInEvery, d.SignInBurst = 6*time.Second, 10
 	}
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"),
-		limiter: web.NewIPLimiter(d.SignInEvery, d.SignInBurst)}
+		limiter: newAddressLimiter(d.SignInEvery, d.SignInBurst)}
 	r := web.NewEngine(service, d.Logger, d.Metrics)
 	r.Use(viewer.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
 
