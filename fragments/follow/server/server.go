@@ -12,6 +12,8 @@ import (
 
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
@@ -28,7 +30,10 @@ type Deps struct {
 	Graph    *follow.Graph
 	Verifier *auth.Verifier
 	Logger   *slog.Logger
-	Metrics  *web.Metrics
+	Metrics  *telemetry.Metrics
+	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
+	// names the client; nil means nginx on this machine.
+	TrustedProxies []string
 	// SignInURL is where a signed-out person is sent to sign in when this
 	// service is opened on its own (profile's page); behind the shell the
 	// shell's home page has the sign-in form.
@@ -43,7 +48,7 @@ type server struct {
 // New returns the follow service's HTTP handler.
 func New(d Deps) http.Handler {
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html")}
-	r := web.NewEngine(service, d.Logger, d.Metrics)
+	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier))
 
 	api := web.NewAPI(r, service, "murmur follow API",
@@ -64,5 +69,5 @@ func New(d Deps) http.Handler {
 	f.GET("/users/:handle/following", s.followingFragment)
 	f.GET("/who-to-follow", s.whoToFollowFragment)
 	f.POST("/who-to-follow/:user_id", s.followSuggestionFragment)
-	return web.Protect(r)
+	return serving.Protect(r)
 }

@@ -1,3 +1,4 @@
+// Package web renders the services' HTML responses and sets up their JSON APIs.
 package web
 
 import (

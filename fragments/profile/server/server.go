@@ -13,6 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
@@ -27,11 +29,14 @@ const service = "profile"
 
 // Deps are what the profile server needs; the constructor reads no environment.
 type Deps struct {
-	Accounts      *profile.Accounts
-	Issuer        *auth.Issuer
-	Logger        *slog.Logger
-	Metrics       *web.Metrics
-	SecureCookies bool
+	Accounts *profile.Accounts
+	Issuer   *auth.Issuer
+	Logger   *slog.Logger
+	Metrics  *telemetry.Metrics
+	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
+	// names the client; nil means nginx on this machine.
+	TrustedProxies []string
+	SecureCookies  bool
 	// SignInEvery and SignInBurst limit sign-in and sign-up attempts per
 	// client address: SignInBurst at once, then one per SignInEvery.
 	SignInEvery time.Duration
@@ -51,7 +56,7 @@ func New(d Deps) http.Handler {
 	}
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"),
 		limiter: newAddressLimiter(d.SignInEvery, d.SignInBurst)}
-	r := web.NewEngine(service, d.Logger, d.Metrics)
+	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
 
 	r.GET("/profile/.well-known/jwks.json", func(c *gin.Context) {
@@ -76,7 +81,7 @@ func New(d Deps) http.Handler {
 	f.GET("/me/edit", s.meEditFragment)
 	f.PATCH("/me", s.meSaveFragment)
 	f.GET("/users/:handle", s.userFragment)
-	return web.Protect(r)
+	return serving.Protect(r)
 }
 
 // viewerUser loads the full account of the signed-in viewer, if any. A

@@ -18,6 +18,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/profile"
@@ -41,8 +42,8 @@ func newEnv(t *testing.T, burst int) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	redis := testkit.MustRedis(t)
-	logger := web.NewLogger("error")
-	metrics := web.NewMetrics("profile")
+	logger := telemetry.NewLogger("error")
+	metrics := telemetry.NewMetrics("profile")
 	bus, err := events.Connect(redis.URL, logger, metrics.Registry)
 	if err != nil {
 		t.Fatal(err)

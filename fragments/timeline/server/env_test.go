@@ -20,8 +20,8 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile/profiletest"
 	"murmur/fragments/timeline"
 	"murmur/fragments/timeline/live"
@@ -70,7 +70,7 @@ func mustEnv(t *testing.T) *env {
 	t.Cleanup(func() { tst.Close() })
 	e.tweets = httptest.NewServer(tweetsserver.New(tweetsserver.Deps{
 		Tweets: tweets.NewService(tst, dir, bus(), tweets.WithLogger(logger)), People: dir,
-		Verifier: sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("tweets"),
+		Verifier: sessions.Verifier, Logger: logger, Metrics: telemetry.NewMetrics("tweets"),
 	}))
 	t.Cleanup(e.tweets.Close)
 
@@ -80,12 +80,12 @@ func mustEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { fst.Close() })
 	e.follow = httptest.NewServer(followserver.New(followserver.Deps{
-		Graph: follow.NewGraph(fst, dir, bus()), Verifier: sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("follow"),
+		Graph: follow.NewGraph(fst, dir, bus()), Verifier: sessions.Verifier, Logger: logger, Metrics: telemetry.NewMetrics("follow"),
 	}))
 	t.Cleanup(e.follow.Close)
 
 	e.homes = timeline.NewHomes(sources.NewTweets(e.tweets.URL), sources.NewFollow(e.follow.URL))
-	metrics := web.NewMetrics("timeline")
+	metrics := telemetry.NewMetrics("timeline")
 	e.hub = live.NewHub(e.homes, logger, metrics.Registry)
 	go e.hub.Run(ctx, bus().Client())
 	e.timeline = httptest.NewServer(server.New(server.Deps{

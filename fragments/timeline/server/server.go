@@ -14,6 +14,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
@@ -39,7 +41,10 @@ type Deps struct {
 	Hub      *live.Hub
 	Verifier *auth.Verifier
 	Logger   *slog.Logger
-	Metrics  *web.Metrics
+	Metrics  *telemetry.Metrics
+	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
+	// names the client; nil means nginx on this machine.
+	TrustedProxies []string
 	// Done ends when the service shuts down: open sockets are then closed
 	// with "going away", so clients reconnect (to another instance).
 	Done context.Context
@@ -70,7 +75,7 @@ func New(d Deps) http.Handler {
 	}
 	sub, _ := fs.Sub(assetFiles, "assets")
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"), assets: layout.NewAssets(sub)}
-	r := web.NewEngine(service, d.Logger, d.Metrics)
+	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier), rememberCaller)
 
 	s.registerAPI(web.NewAPI(r, service, "murmur timeline API",
@@ -89,7 +94,7 @@ func New(d Deps) http.Handler {
 	}
 	r.GET("/timeline/ws", s.socket(live.HTML))
 	r.GET("/timeline/api/stream", s.socket(live.JSON))
-	return web.Protect(r)
+	return serving.Protect(r)
 }
 
 // asset is the hashed URL of one of the timeline's own files.
@@ -103,7 +108,7 @@ type callerKey struct{}
 func rememberCaller(c *gin.Context) {
 	ctx := c.Request.Context()
 	c.Request = c.Request.WithContext(context.WithValue(ctx, callerKey{}, timeline.Caller{
-		Token: auth.TokenFrom(c.Request), Shell: web.LinksFor(c, service).Shell, RequestID: web.RequestID(ctx),
+		Token: auth.TokenFrom(c.Request), Shell: web.LinksFor(c, service).Shell, RequestID: telemetry.RequestID(ctx),
 	}))
 	c.Next()
 }

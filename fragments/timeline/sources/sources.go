@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/timeline"
 )
@@ -63,7 +64,7 @@ func (cl client) do(ctx context.Context, c timeline.Caller, method, path string,
 		req.Header.Set(web.MountHeader, "/timeline/tweets")
 	}
 	if c.RequestID != "" {
-		req.Header.Set(web.RequestIDHeader, c.RequestID)
+		req.Header.Set(telemetry.RequestIDHeader, c.RequestID)
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {

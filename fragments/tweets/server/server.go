@@ -13,6 +13,8 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
@@ -36,7 +38,10 @@ type Deps struct {
 	People   Directory
 	Verifier *auth.Verifier
 	Logger   *slog.Logger
-	Metrics  *web.Metrics
+	Metrics  *telemetry.Metrics
+	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
+	// names the client; nil means nginx on this machine.
+	TrustedProxies []string
 	// SignInURL is where a signed-out visitor of the service opened on its
 	// own is sent to sign in: profile's own page. Behind the shell the
 	// shell's home is used instead.
@@ -60,7 +65,7 @@ func New(d Deps) http.Handler {
 		d.Logger = slog.Default()
 	}
 	s := &server{Deps: d, tmpl: parseTemplates()}
-	r := web.NewEngine(service, d.Logger, d.Metrics)
+	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier))
 
 	api := web.NewAPI(r, service, "murmur tweets API",
@@ -82,5 +87,5 @@ func New(d Deps) http.Handler {
 	f.PUT("/tweets/:id/like", s.likeFragment(true))
 	f.DELETE("/tweets/:id/like", s.likeFragment(false))
 	f.GET("/users/:handle/tweets", s.userTweetsFragment)
-	return web.Protect(r)
+	return serving.Protect(r)
 }
