@@ -7,8 +7,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"murmur/fragments/follow"
+	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 )
 
 // Person is an entry of a followers or following list.
@@ -70,7 +70,7 @@ func (s *server) registerAPI(api huma.API) {
 		huma.Register(api, huma.Operation{
 			OperationID: op.id, Method: op.method, Path: "/follow/api/following/{user_id}",
 			Summary: op.summary, Description: op.description,
-			Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: web.Security,
+			Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security,
 			Errors: []int{401, 404, 422},
 		}, func(ctx context.Context, in *userIDInput) (*struct{}, error) {
 			v, err := viewer.Require(ctx)
@@ -78,7 +78,7 @@ func (s *server) registerAPI(api huma.API) {
 				return nil, err
 			}
 			if _, err := op.change(ctx, v.ID, in.UserID); err != nil {
-				return nil, web.APIError(err)
+				return nil, jsonapi.Error(err)
 			}
 			return nil, nil
 		})
@@ -86,7 +86,7 @@ func (s *server) registerAPI(api huma.API) {
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-follow-stats", Method: http.MethodGet, Path: "/follow/api/users/{user_id}",
-		Summary: "A user's follow counts", Tags: []string{"users"}, Security: web.Security,
+		Summary: "A user's follow counts", Tags: []string{"users"}, Security: jsonapi.Security,
 		Errors: []int{401, 404},
 	}, func(ctx context.Context, in *userIDInput) (*statsOutput, error) {
 		v, err := viewer.Require(ctx)
@@ -95,7 +95,7 @@ func (s *server) registerAPI(api huma.API) {
 		}
 		st, err := s.Graph.Stats(ctx, v.ID, in.UserID)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &statsOutput{Body: FollowStats{ID: st.ID, FollowersCount: st.Followers,
 			FollowingCount: st.Following, FollowedByMe: st.FollowedByMe}}, nil
@@ -104,14 +104,14 @@ func (s *server) registerAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-followers", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/followers",
 		Summary: "A user's followers", Description: "Most recent first. Use limit=100 and the cursor to read them all.",
-		Tags: []string{"users"}, Security: web.Security, Errors: []int{401, 404, 422},
+		Tags: []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 404, 422},
 	}, func(ctx context.Context, in *listInput) (*listOutput, error) {
 		if _, err := viewer.Require(ctx); err != nil {
 			return nil, err
 		}
 		page, err := s.Graph.Followers(ctx, in.UserID, in.Limit, in.Cursor)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &listOutput{Body: listJSON(page)}, nil
 	})
@@ -119,14 +119,14 @@ func (s *server) registerAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-following", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/following",
 		Summary: "Whom a user follows", Description: "Most recently followed first. Use limit=100 and the cursor to read them all.",
-		Tags: []string{"users"}, Security: web.Security, Errors: []int{401, 404, 422},
+		Tags: []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 404, 422},
 	}, func(ctx context.Context, in *listInput) (*listOutput, error) {
 		if _, err := viewer.Require(ctx); err != nil {
 			return nil, err
 		}
 		page, err := s.Graph.Following(ctx, in.UserID, in.Limit, in.Cursor)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &listOutput{Body: listJSON(page)}, nil
 	})

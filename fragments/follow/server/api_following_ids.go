@@ -6,8 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 )
 
 // IDList is a page of user ids.
@@ -31,14 +31,14 @@ func (s *server) registerFollowingIDsAPI(api huma.API) {
 		OperationID: "list-following-ids", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/following/ids",
 		Summary:     "Ids of whom a user follows",
 		Description: "Most recently followed first, up to 1000 a page. An id that names no one follows no one (an empty list).",
-		Tags:        []string{"users"}, Security: web.Security, Errors: []int{401, 422},
+		Tags:        []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *idListInput) (*idListOutput, error) {
 		if _, err := viewer.Require(ctx); err != nil {
 			return nil, err
 		}
 		page, err := s.Graph.FollowingIDs(ctx, in.UserID, in.Limit, in.Cursor)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		out := IDList{Items: page.IDs}
 		if page.Next != "" {

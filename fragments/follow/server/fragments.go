@@ -10,24 +10,25 @@ import (
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 )
 
 // view is the data every follow fragment renders from.
 type view struct {
-	Links  web.Links
+	Links  render.Links
 	Viewer *auth.Viewer
 	// SignIn is where the "sign in to follow" links lead.
 	SignIn string
 }
 
 func (s *server) view(c *gin.Context) view {
-	v := view{Links: web.LinksFor(c, service), SignIn: "/#signin"}
+	v := view{Links: render.LinksFor(c, service), SignIn: "/#signin"}
 	if !v.Links.Shell {
 		v.SignIn = "/profile/#signin"
 		if s.SignInURL != "" {
-			v.SignIn = web.OnBrowserHost(c, s.SignInURL)
+			v.SignIn = render.OnBrowserHost(c, s.SignInURL)
 		}
 	}
 	v.Viewer = viewer.Of(c)
@@ -92,7 +93,7 @@ type done struct {
 var errNoUser = fault.New(fault.NotFound, "No such user.")
 
 func (s *server) render(c *gin.Context, status int, name string, data any) {
-	web.HTML(c, status, s.tmpl, name, data)
+	render.HTML(c, status, s.tmpl, name, data)
 }
 
 // entries gives each person their follow button, in one query for the
@@ -120,13 +121,13 @@ func (s *server) buttonFragment(c *gin.Context) {
 	v := s.view(c)
 	b := button{view: v, ID: c.Param("user_id")}
 	if !follow.ValidID(b.ID) {
-		web.FragmentError(c, s.tmpl, errNoUser)
+		render.FragmentError(c, s.tmpl, errNoUser)
 		return
 	}
 	if v.Viewer != nil && !b.Self() {
 		var err error
 		if b.Following, err = s.Graph.IsFollowing(c.Request.Context(), v.Viewer.ID, b.ID); err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 	}
@@ -154,7 +155,7 @@ func (s *server) toggle(c *gin.Context, follows bool) {
 		_, err = s.Graph.Unfollow(c.Request.Context(), v.Viewer.ID, b.ID)
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	// Fired even when nothing changed: the click came from a button showing
@@ -170,12 +171,12 @@ func (s *server) countsFragment(c *gin.Context) {
 	v := s.view(c)
 	p, err := s.Graph.User(c.Request.Context(), c.Param("user_id"))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	cd, err := s.card(c, v, p)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "counts", cd)
@@ -198,7 +199,7 @@ func (s *server) userByHandle(c *gin.Context, v view) (people.Person, bool) {
 		return p, false
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return p, false
 	}
 	return p, true
@@ -213,7 +214,7 @@ func (s *server) cardFragment(c *gin.Context) {
 	}
 	cd, err := s.card(c, v, p)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "card", cd)
@@ -233,7 +234,7 @@ func (s *server) listFragment(c *gin.Context, kind string) {
 	}
 	l, err := s.list(c, v, p, kind, c.Query("cursor"))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	name := "list"
@@ -275,7 +276,7 @@ func (s *server) whoToFollowFragment(c *gin.Context) {
 	v := s.view(c)
 	w, err := s.suggestions(c, v)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "who-to-follow", w)
@@ -304,10 +305,10 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 	ctx := c.Request.Context()
 	if _, err := s.Graph.Follow(ctx, v.Viewer.ID, id); err != nil {
 		if fault.KindOf(err) == fault.Internal {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
-		s.render(c, fault.Status(err), "suggestion-problem", fault.Message(err))
+		s.render(c, problem.Status(err), "suggestion-problem", fault.Message(err))
 		return
 	}
 	htmx.Trigger(c, htmx.FollowChanged)
@@ -320,13 +321,13 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 	}
 	next, err := s.Graph.Suggest(ctx, v.Viewer.ID, 1, append(shown, id))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	if len(next) == 0 {
 		p, err := s.Graph.User(ctx, id)
 		if err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 		s.render(c, http.StatusOK, "suggestion-done", done{view: v, Person: p})
@@ -334,7 +335,7 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 	}
 	es, err := s.entries(c, v, next)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "suggestion", es[0])

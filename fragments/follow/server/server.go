@@ -12,10 +12,10 @@ import (
 
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 )
 
@@ -51,7 +51,7 @@ func New(d Deps) http.Handler {
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier))
 
-	api := web.NewAPI(r, service, "murmur follow API",
+	api := jsonapi.New(r, service, "murmur follow API",
 		"The follow graph of murmur: following and unfollowing, counts, followers and following lists.")
 	s.registerAPI(api)
 	s.registerFollowingIDsAPI(api)

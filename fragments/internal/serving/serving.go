@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"murmur/fragments/internal/problem"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/layout"
 )
@@ -88,9 +89,7 @@ func NewEngine(service string, logger *slog.Logger, metrics *telemetry.Metrics, 
 func Protect(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusForbidden)
-		w.Write([]byte(`{"type":"about:blank","title":"Forbidden","status":403,"detail":"cross-origin request refused"}`))
+		problem.Write(w, http.StatusForbidden, "cross-origin request refused")
 	}))
 	return cop.Handler(h)
 }

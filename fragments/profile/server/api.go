@@ -11,8 +11,8 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile"
 )
 
@@ -117,7 +117,7 @@ func (s *server) registerAPI(api huma.API) {
 	}, func(ctx context.Context, in *createUserInput) (*userOutput, error) {
 		u, err := s.Accounts.SignUp(ctx, in.Body.Handle, in.Body.Password, in.Body.DisplayName)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &userOutput{Body: userJSON(u)}, nil
 	})
@@ -130,13 +130,13 @@ func (s *server) registerAPI(api huma.API) {
 	}, func(ctx context.Context, in *sessionInput) (*sessionOutput, error) {
 		u, err := s.Accounts.SignIn(ctx, in.Body.Handle, in.Body.Password)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		var tok string
 		var exp time.Time
 		cookie := cookieHeader(func(w http.ResponseWriter) { tok, exp, err = s.startSession(w, u) })
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &sessionOutput{SetCookie: cookie, Body: Session{Token: tok, ExpiresAt: exp, User: userJSON(u)}}, nil
 	})
@@ -144,7 +144,7 @@ func (s *server) registerAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "delete-session", Method: http.MethodDelete, Path: "/profile/api/sessions",
 		Summary: "Sign out", Description: "Clears the session cookie.", Tags: []string{"sessions"},
-		DefaultStatus: http.StatusNoContent, Security: web.Security, Errors: []int{401},
+		DefaultStatus: http.StatusNoContent, Security: jsonapi.Security, Errors: []int{401},
 	}, func(ctx context.Context, _ *struct{}) (*clearCookieOutput, error) {
 		if _, err := viewer.Require(ctx); err != nil {
 			return nil, err
@@ -154,7 +154,7 @@ func (s *server) registerAPI(api huma.API) {
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-me", Method: http.MethodGet, Path: "/profile/api/me",
-		Summary: "The signed-in user", Tags: []string{"me"}, Security: web.Security, Errors: []int{401},
+		Summary: "The signed-in user", Tags: []string{"me"}, Security: jsonapi.Security, Errors: []int{401},
 	}, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
 		v, err := viewer.Require(ctx)
 		if err != nil {
@@ -165,14 +165,14 @@ func (s *server) registerAPI(api huma.API) {
 			return nil, huma.Error401Unauthorized("This session's account no longer exists.")
 		}
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &userOutput{Body: userJSON(u)}, nil
 	})
 
 	huma.Register(api, huma.Operation{
 		OperationID: "update-me", Method: http.MethodPatch, Path: "/profile/api/me",
-		Summary: "Edit my profile", Tags: []string{"me"}, Security: web.Security, Errors: []int{401, 422},
+		Summary: "Edit my profile", Tags: []string{"me"}, Security: jsonapi.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *patchMeInput) (*userOutput, error) {
 		v, err := viewer.Require(ctx)
 		if err != nil {
@@ -180,7 +180,7 @@ func (s *server) registerAPI(api huma.API) {
 		}
 		u, err := s.Accounts.UpdateProfile(ctx, v.ID, profile.ProfileChange{DisplayName: in.Body.DisplayName, Bio: in.Body.Bio})
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &userOutput{Body: userJSON(u)}, nil
 	})
@@ -191,7 +191,7 @@ func (s *server) registerAPI(api huma.API) {
 	}, func(ctx context.Context, in *handleInput) (*userOutput, error) {
 		u, err := s.Accounts.UserByHandle(ctx, in.Handle)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &userOutput{Body: userJSON(u)}, nil
 	})
@@ -211,7 +211,7 @@ func (s *server) registerAPI(api huma.API) {
 			}
 			users, err := s.Accounts.UsersByIDs(ctx, ids)
 			if err != nil {
-				return nil, web.APIError(err)
+				return nil, jsonapi.Error(err)
 			}
 			for _, u := range users {
 				out.Items = append(out.Items, userJSON(u))
@@ -220,7 +220,7 @@ func (s *server) registerAPI(api huma.API) {
 		}
 		page, err := s.Accounts.Search(ctx, in.Q, in.Limit, in.Cursor)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		for _, u := range page.Users {
 			out.Items = append(out.Items, userJSON(u))

@@ -9,14 +9,15 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/htmx"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/layout"
 	"murmur/fragments/profile"
 )
 
 // view is the data every profile fragment renders from.
 type view struct {
-	Links    web.Links
+	Links    render.Links
 	Viewer   *profile.User
 	User     profile.User
 	People   []person
@@ -33,7 +34,7 @@ type view struct {
 
 // person is one entry of a list of people, with the links of the request.
 type person struct {
-	Links web.Links
+	Links render.Links
 	User  profile.User
 }
 
@@ -44,7 +45,7 @@ type form struct {
 }
 
 func (s *server) view(c *gin.Context) view {
-	v := view{Links: web.LinksFor(c, service)}
+	v := view{Links: render.LinksFor(c, service)}
 	if u, ok := s.viewerUser(c.Request.Context()); ok {
 		v.Viewer = &u
 	}
@@ -60,7 +61,7 @@ func (v view) people(users []profile.User) []person {
 }
 
 func (s *server) render(c *gin.Context, status int, name string, data any) {
-	web.HTML(c, status, s.tmpl, name, data)
+	render.HTML(c, status, s.tmpl, name, data)
 }
 
 func (s *server) navFragment(c *gin.Context) { s.render(c, http.StatusOK, "nav", s.view(c)) }
@@ -75,7 +76,7 @@ func (s *server) searchFragment(c *gin.Context) {
 	}
 	page, err := s.Accounts.Search(c.Request.Context(), v.Query, 8, "")
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	v.People = v.people(page.Users)
@@ -87,7 +88,7 @@ func (s *server) peopleFragment(c *gin.Context) {
 	v := s.view(c)
 	page, err := s.Accounts.Search(c.Request.Context(), c.Query("q"), 20, c.Query("cursor"))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	v.People, v.Next = v.people(page.Users), page.Next
@@ -104,7 +105,7 @@ func (s *server) authFragment(c *gin.Context) { s.render(c, http.StatusOK, "auth
 // is set and the page reloads, because signing in changes every widget on it.
 func (s *server) signedIn(c *gin.Context, u profile.User) {
 	if _, _, err := s.startSession(c.Writer, u); err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	htmx.Trigger(c, htmx.SessionChanged)
@@ -129,7 +130,7 @@ func (s *server) signInFragment(c *gin.Context) {
 	u, err := s.Accounts.SignIn(c.Request.Context(), f.Handle, c.PostForm("password"))
 	if err != nil {
 		f.Error = fault.Message(err)
-		s.render(c, fault.Status(err), "signin-form", f)
+		s.render(c, problem.Status(err), "signin-form", f)
 		return
 	}
 	s.signedIn(c, u)
@@ -143,7 +144,7 @@ func (s *server) signUpFragment(c *gin.Context) {
 	u, err := s.Accounts.SignUp(c.Request.Context(), f.Handle, c.PostForm("password"), f.DisplayName)
 	if err != nil {
 		f.Error = fault.Message(err)
-		s.render(c, fault.Status(err), "signup-form", f)
+		s.render(c, problem.Status(err), "signup-form", f)
 		return
 	}
 	s.signedIn(c, u)
@@ -190,7 +191,7 @@ func (s *server) meSaveFragment(c *gin.Context) {
 	u, err := s.Accounts.UpdateProfile(c.Request.Context(), v.Viewer.ID, profile.ProfileChange{DisplayName: &name, Bio: &bio})
 	if err != nil {
 		v.Form = form{DisplayName: name, Bio: bio, BioLeft: bioLeft(bio), Error: fault.Message(err)}
-		s.render(c, fault.Status(err), "card-edit", v)
+		s.render(c, problem.Status(err), "card-edit", v)
 		return
 	}
 	htmx.Trigger(c, htmx.ProfileChanged)
@@ -207,7 +208,7 @@ func (s *server) userFragment(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	v.User = u

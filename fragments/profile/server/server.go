@@ -13,10 +13,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 	"murmur/fragments/profile"
 )
@@ -63,7 +63,7 @@ func New(d Deps) http.Handler {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.JSON(http.StatusOK, auth.NewJWKS(d.Issuer.PublicKey()))
 	})
-	s.registerAPI(web.NewAPI(r, service, "murmur profile API",
+	s.registerAPI(jsonapi.New(r, service, "murmur profile API",
 		"Accounts, sessions and people search of murmur."))
 
 	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })

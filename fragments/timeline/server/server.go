@@ -14,10 +14,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 	"murmur/fragments/timeline"
 	"murmur/fragments/timeline/live"
@@ -78,7 +79,7 @@ func New(d Deps) http.Handler {
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier), rememberCaller)
 
-	s.registerAPI(web.NewAPI(r, service, "murmur timeline API",
+	s.registerAPI(jsonapi.New(r, service, "murmur timeline API",
 		"The home timeline: my tweets and those of everyone I follow, newest or most liked first, "+
 			"and a websocket stream of what arrives (GET /timeline/api/stream)."))
 
@@ -108,7 +109,7 @@ type callerKey struct{}
 func rememberCaller(c *gin.Context) {
 	ctx := c.Request.Context()
 	c.Request = c.Request.WithContext(context.WithValue(ctx, callerKey{}, timeline.Caller{
-		Token: auth.TokenFrom(c.Request), Shell: web.LinksFor(c, service).Shell, RequestID: telemetry.RequestID(ctx),
+		Token: auth.TokenFrom(c.Request), Shell: render.LinksFor(c, service).Shell, RequestID: telemetry.RequestID(ctx),
 	}))
 	c.Next()
 }

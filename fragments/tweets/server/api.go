@@ -6,8 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
 
@@ -43,7 +43,7 @@ func (s *server) registerAPI(api huma.API) {
 		OperationID: "create-tweet", Method: http.MethodPost, Path: "/tweets/api/tweets",
 		Summary: "Post a tweet", Tags: []string{"tweets"}, DefaultStatus: http.StatusCreated,
 		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first.",
-		Security:    web.Security, Errors: []int{401, 422},
+		Security:    jsonapi.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *createTweetInput) (*tweetOutput, error) {
 		v, err := viewer.Require(ctx)
 		if err != nil {
@@ -55,14 +55,14 @@ func (s *server) registerAPI(api huma.API) {
 		}
 		t, err := s.Tweets.Post(ctx, v, in.Body.Text, media)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &tweetOutput{Body: t}, nil
 	})
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-tweet", Method: http.MethodGet, Path: "/tweets/api/tweets/{id}",
-		Summary: "A tweet", Tags: []string{"tweets"}, Security: web.Security, Errors: []int{401, 404},
+		Summary: "A tweet", Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 404},
 	}, func(ctx context.Context, in *tweetIDInput) (*tweetOutput, error) {
 		v, err := viewer.Require(ctx)
 		if err != nil {
@@ -70,7 +70,7 @@ func (s *server) registerAPI(api huma.API) {
 		}
 		t, err := s.Tweets.Tweet(ctx, in.ID, v)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &tweetOutput{Body: t}, nil
 	})
@@ -80,14 +80,14 @@ func (s *server) registerAPI(api huma.API) {
 		Summary: "Delete my tweet", Tags: []string{"tweets"}, DefaultStatus: http.StatusNoContent,
 		Description: "Removes the tweet with its likes and images and announces tweet.deleted. " +
 			"Deleting a tweet you already deleted succeeds again.",
-		Security: web.Security, Errors: []int{401, 403, 404},
+		Security: jsonapi.Security, Errors: []int{401, 403, 404},
 	}, func(ctx context.Context, in *tweetIDInput) (*struct{}, error) {
 		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if err := s.Tweets.Delete(ctx, in.ID, v); err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return nil, nil
 	})
@@ -96,7 +96,7 @@ func (s *server) registerAPI(api huma.API) {
 		op := huma.Operation{
 			OperationID: "like-tweet", Method: http.MethodPut, Path: "/tweets/api/tweets/{id}/like",
 			Summary: "Like a tweet", Description: "Idempotent: liking a tweet twice counts once. Announces like.changed when the like changed.",
-			Tags: []string{"likes"}, DefaultStatus: http.StatusNoContent, Security: web.Security, Errors: []int{401, 404},
+			Tags: []string{"likes"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security, Errors: []int{401, 404},
 		}
 		if !like {
 			op.OperationID, op.Method, op.Summary = "unlike-tweet", http.MethodDelete, "Take back a like"
@@ -108,7 +108,7 @@ func (s *server) registerAPI(api huma.API) {
 				return nil, err
 			}
 			if _, err := s.Tweets.SetLike(ctx, in.ID, v, like); err != nil {
-				return nil, web.APIError(err)
+				return nil, jsonapi.Error(err)
 			}
 			return nil, nil
 		})
@@ -116,7 +116,7 @@ func (s *server) registerAPI(api huma.API) {
 
 	huma.Register(api, huma.Operation{
 		OperationID: "list-user-tweets", Method: http.MethodGet, Path: "/tweets/api/users/{user_id}/tweets",
-		Summary: "A user's tweets, newest first", Tags: []string{"tweets"}, Security: web.Security, Errors: []int{401, 422},
+		Summary: "A user's tweets, newest first", Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *userTweetsInput) (*tweetListOutput, error) {
 		v, err := viewer.Require(ctx)
 		if err != nil {
@@ -124,7 +124,7 @@ func (s *server) registerAPI(api huma.API) {
 		}
 		page, err := s.Tweets.ByAuthor(ctx, in.UserID, in.Cursor, in.Limit, v)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		out := TweetList{Items: page.Tweets}
 		if page.Next != "" {

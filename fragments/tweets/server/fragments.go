@@ -9,8 +9,9 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/htmx"
+	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
 
@@ -19,12 +20,12 @@ import (
 const maxPostBody = 64 << 10
 
 func (s *server) render(c *gin.Context, status int, name string, data any) {
-	web.HTML(c, status, s.tmpl, name, data)
+	render.HTML(c, status, s.tmpl, name, data)
 }
 
 // signInPrompt answers a fragment that needs a signed-in viewer.
 func (s *server) signInPrompt(c *gin.Context, status int, message string) {
-	s.render(c, status, "signin-prompt", prompt{Message: message, Home: s.signInURL(c, web.LinksFor(c, service))})
+	s.render(c, status, "signin-prompt", prompt{Message: message, Home: s.signInURL(c, render.LinksFor(c, service))})
 }
 
 func orAnonymous(v *auth.Viewer) auth.Viewer {
@@ -58,7 +59,7 @@ func (s *server) postFragment(c *gin.Context) {
 	for _, id := range c.PostFormArray("media_ids") {
 		alt := c.PostForm("alt_" + id)
 		media = append(media, tweets.Attachment{ID: id, Alt: &alt})
-		shown = append(shown, attachment{ID: id, URL: web.LinksFor(c, service).Self() + "/media/" + id, Alt: alt})
+		shown = append(shown, attachment{ID: id, URL: render.LinksFor(c, service).Self() + "/media/" + id, Alt: alt})
 	}
 	if _, err := s.Tweets.Post(c.Request.Context(), *v, text, media); err != nil {
 		box := newCompose(c, text)
@@ -66,7 +67,7 @@ func (s *server) postFragment(c *gin.Context) {
 		if fault.KindOf(err) == fault.Internal {
 			s.Logger.ErrorContext(c.Request.Context(), "post tweet", "err", err)
 		}
-		s.render(c, fault.Status(err), "compose", box)
+		s.render(c, problem.Status(err), "compose", box)
 		return
 	}
 	htmx.Trigger(c, htmx.TweetCreated)
@@ -82,7 +83,7 @@ func (s *server) uploadFragment(c *gin.Context) {
 		return
 	}
 	if err := parseUpload(c.Writer, c.Request, tweets.MaxMedia); err != nil {
-		s.render(c, fault.Status(err), "attachment", attachment{Error: fault.Message(err)})
+		s.render(c, problem.Status(err), "attachment", attachment{Error: fault.Message(err)})
 		return
 	}
 	form := c.Request.MultipartForm
@@ -111,11 +112,11 @@ func (s *server) uploadFragment(c *gin.Context) {
 				s.Logger.ErrorContext(c.Request.Context(), "upload image", "err", err)
 			}
 			failed++
-			status = fault.Status(err)
+			status = problem.Status(err)
 			out = append(out, attachment{Error: fh.Filename + ": " + fault.Message(err)})
 			continue
 		}
-		out = append(out, attachment{ID: m.ID, URL: web.LinksFor(c, service).Self() + "/media/" + m.ID})
+		out = append(out, attachment{ID: m.ID, URL: render.LinksFor(c, service).Self() + "/media/" + m.ID})
 	}
 	if failed < len(files) {
 		status = http.StatusOK
@@ -127,7 +128,7 @@ func (s *server) uploadFragment(c *gin.Context) {
 func (s *server) cardFragment(c *gin.Context) {
 	t, err := s.Tweets.Tweet(c.Request.Context(), c.Param("id"), orAnonymous(viewer.Of(c)))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "card", s.cards(c, []tweets.Tweet{t})[0])
@@ -143,12 +144,12 @@ func (s *server) cardsFragment(c *gin.Context) {
 		}
 	}
 	if len(ids) > 100 {
-		web.FragmentError(c, s.tmpl, fault.New(fault.Invalid, "At most 100 tweets at a time."))
+		render.FragmentError(c, s.tmpl, fault.New(fault.Invalid, "At most 100 tweets at a time."))
 		return
 	}
 	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(viewer.Of(c)))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "cards", s.cards(c, list))
@@ -163,7 +164,7 @@ func (s *server) deleteFragment(c *gin.Context) {
 		return
 	}
 	if err := s.Tweets.Delete(c.Request.Context(), c.Param("id"), *v); err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	// The swap removes the card holding the button that asked.
@@ -183,17 +184,17 @@ func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 		}
 		l, err := s.Tweets.SetLike(c.Request.Context(), c.Param("id"), *v, liked)
 		if err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 		htmx.Trigger(c, htmx.LikeChanged)
-		s.render(c, http.StatusOK, "like", card{Links: web.LinksFor(c, service), Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
+		s.render(c, http.StatusOK, "like", card{Links: render.LinksFor(c, service), Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
 	}
 }
 
 // userTweets loads a page of the tweets of the person with a handle.
 func (s *server) userTweets(c *gin.Context, handle string) (tweetList, error) {
-	l := tweetList{Links: web.LinksFor(c, service), Viewer: viewer.Of(c)}
+	l := tweetList{Links: render.LinksFor(c, service), Viewer: viewer.Of(c)}
 	p, err := s.People.ByHandle(c.Request.Context(), handle)
 	if err != nil {
 		return l, err
@@ -215,7 +216,7 @@ func (s *server) userTweetsFragment(c *gin.Context) {
 	case fault.Is(err, fault.NotFound):
 		s.render(c, http.StatusNotFound, "no-user", l)
 	case err != nil:
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 	case c.Query("cursor") != "":
 		s.render(c, http.StatusOK, "tweet-rows", l)
 	default:

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"murmur/fragments/internal/htmx"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/tweets/tweetstest"
 )
 
@@ -219,7 +219,7 @@ func TestCardShowsTweet(t *testing.T) {
 		}
 	})
 	t.Run("behind the shell", func(t *testing.T) {
-		body := s.do(t, "GET", path, "", nil, web.ShellHeader, "1").String()
+		body := s.do(t, "GET", path, "", nil, render.ShellHeader, "1").String()
 		if !strings.Contains(body, `href="/u/ada"`) {
 			t.Errorf("card behind the shell does not link /u/ada: %s", body)
 		}

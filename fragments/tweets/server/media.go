@@ -12,8 +12,9 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/problem"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/tweets"
 )
 
@@ -97,7 +98,7 @@ func (s *server) registerMediaAPI(api huma.API) {
 			return
 		}
 		if err := parseUpload(c.Writer, c.Request, 1); err != nil {
-			huma.WriteErr(api, ctx, fault.Status(err), fault.Message(err))
+			huma.WriteErr(api, ctx, problem.Status(err), fault.Message(err))
 			return
 		}
 		defer c.Request.MultipartForm.RemoveAll()
@@ -110,7 +111,7 @@ func (s *server) registerMediaAPI(api huma.API) {
 		Description: "Checks and re-encodes the image (no EXIF or other metadata survives) and keeps it for a day " +
 			"for you to attach to a tweet with media_ids. Over 5 MB is 413; a file that is not a JPEG, PNG, GIF or WebP " +
 			"is 415; a damaged image or one too large in pixels is 422.",
-		Security: web.Security, Errors: []int{401, 413, 415, 422},
+		Security: jsonapi.Security, Errors: []int{401, 413, 415, 422},
 		Middlewares: huma.Middlewares{readBody},
 	}, func(ctx context.Context, in *uploadInput) (*mediaOutput, error) {
 		v, err := viewer.Require(ctx)
@@ -127,11 +128,11 @@ func (s *server) registerMediaAPI(api huma.API) {
 		}
 		data, err := readImage(fhs[0])
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		m, err := s.Tweets.Upload(ctx, v.ID, data, form.Alt)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &mediaOutput{Body: m}, nil
 	})
@@ -149,7 +150,7 @@ func (s *server) registerMediaAPI(api huma.API) {
 	}, func(ctx context.Context, in *mediaFileInput) (*mediaFileOutput, error) {
 		f, err := s.Tweets.MediaFile(ctx, in.ID)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		return &mediaFileOutput{
 			ContentType: f.ContentType, Body: f.Data,

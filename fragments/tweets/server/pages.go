@@ -7,17 +7,17 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 )
 
 // nav is the header of the service opened on its own: who is signed in.
 // (The people search and sign-out belong to profile.)
-type nav = web.SignedInNav
+type nav = render.SignedInNav
 
 func (s *server) page(c *gin.Context, title string) (layout.Page, error) {
-	links := web.LinksFor(c, service)
+	links := render.LinksFor(c, service)
 	p := links.Page(title)
 	n := nav{Links: links, SignIn: s.signInURL(c, links)}
 	if v := viewer.Of(c); v != nil {
@@ -39,14 +39,14 @@ func (s *server) page(c *gin.Context, title string) (layout.Page, error) {
 func (s *server) homePage(c *gin.Context) {
 	p, err := s.page(c, "Tweets")
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	v := viewer.Of(c)
 	if v == nil {
-		p.Main, err = layout.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, web.LinksFor(c, service))})
+		p.Main, err = layout.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, render.LinksFor(c, service))})
 		if err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 		s.render(c, http.StatusOK, "layout", p)
@@ -54,7 +54,7 @@ func (s *server) homePage(c *gin.Context) {
 	}
 	box, err := layout.Execute(s.tmpl, "compose", newCompose(c, ""))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	list, err := s.userTweets(c, v.Handle)
@@ -64,13 +64,13 @@ func (s *server) homePage(c *gin.Context) {
 		// The session outlived its account, or profile does not know it yet.
 		mine, err = layout.Execute(s.tmpl, "no-user", list)
 	case err != nil:
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	default:
 		mine, err = layout.Execute(s.tmpl, "tweet-list", list)
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	p.Main = box + mine
@@ -81,7 +81,7 @@ func (s *server) homePage(c *gin.Context) {
 func (s *server) userPage(c *gin.Context) {
 	p, err := s.page(c, "@"+c.Param("handle"))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	status := http.StatusOK
@@ -91,13 +91,13 @@ func (s *server) userPage(c *gin.Context) {
 		status = http.StatusNotFound
 		p.Main, err = layout.Execute(s.tmpl, "no-user", list)
 	case err != nil:
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	default:
 		p.Main, err = layout.Execute(s.tmpl, "tweet-list", list)
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, status, "layout", p)

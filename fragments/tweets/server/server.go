@@ -12,11 +12,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/layout"
 	"murmur/fragments/tweets"
 )
@@ -68,7 +68,7 @@ func New(d Deps) http.Handler {
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier))
 
-	api := web.NewAPI(r, service, "murmur tweets API",
+	api := jsonapi.New(r, service, "murmur tweets API",
 		"Tweets, their images and likes. Ids are time-ordered 64-bit numbers written as strings.")
 	s.registerAPI(api)
 	s.registerMediaAPI(api)

@@ -1,17 +1,13 @@
-// Package web renders the services' HTML responses and sets up their JSON APIs.
-package web
+package render
 
 import (
-	"html/template"
-	"log/slog"
-	"net/http"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"murmur/fragments/internal/fault"
 	"murmur/fragments/layout"
 )
 
@@ -86,26 +82,30 @@ type SignedInNav struct {
 	SignIn string
 }
 
-// HTML renders a named template as the whole response. It renders into a
-// buffer first, so a template error becomes a clean 500 instead of half a page.
-func HTML(c *gin.Context, status int, t *template.Template, name string, data any) {
-	out, err := layout.Execute(t, name, data)
+// OnBrowserHost points a link to another service opened on its own (a URL
+// from configuration, such as http://127.0.0.1:4041/profile/) at the host
+// name the browser used for this page, keeping the other service's port.
+// Session cookies belong to a host name, not a port, so localhost and
+// 127.0.0.1 hold separate sessions; only loopback names are swapped.
+func OnBrowserHost(c *gin.Context, target string) string {
+	u, err := url.Parse(target)
 	if err != nil {
-		slog.ErrorContext(c.Request.Context(), "render template", "template", name, "err", err)
-		status, out = http.StatusInternalServerError, template.HTML(`<div class="problem" role="alert">Something went wrong on our side.</div>`)
+		return target
 	}
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", []byte(out))
-}
-
-// FragmentError answers a fragment request that failed with the "problem"
-// partial: a readable message, and the status of the failure's kind.
-func FragmentError(c *gin.Context, t *template.Template, err error) {
-	switch fault.KindOf(err) {
-	case fault.Internal:
-		slog.ErrorContext(c.Request.Context(), "fragment failed", "path", c.Request.URL.Path, "err", err)
-	case fault.Unavailable:
-		slog.WarnContext(c.Request.Context(), "fragment degraded", "path", c.Request.URL.Path, "err", err)
+	reqHost, _, err := net.SplitHostPort(c.Request.Host)
+	if err != nil {
+		reqHost = c.Request.Host
 	}
-	HTML(c, fault.Status(err), t, "problem", fault.Message(err))
+	loopback := func(h string) bool {
+		ip := net.ParseIP(h)
+		return h == "localhost" || (ip != nil && ip.IsLoopback())
+	}
+	if host := u.Hostname(); loopback(host) && loopback(reqHost) && host != reqHost {
+		port := u.Port()
+		u.Host = net.JoinHostPort(reqHost, port)
+		if port == "" {
+			u.Host = strings.TrimSuffix(u.Host, ":")
+		}
+	}
+	return u.String()
 }
