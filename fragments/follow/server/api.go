@@ -51,9 +51,7 @@ func listJSON(p follow.Page) PersonList {
 	for _, u := range p.People {
 		out.Items = append(out.Items, Person{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName})
 	}
-	if p.Next != "" {
-		out.Next = &p.Next
-	}
+	out.Next = jsonapi.Next(p.Next)
 	return out
 }
 

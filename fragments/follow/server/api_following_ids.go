@@ -40,10 +40,7 @@ func (s *server) registerFollowingIDsAPI(api huma.API) {
 		if err != nil {
 			return nil, jsonapi.Error(err)
 		}
-		out := IDList{Items: page.IDs}
-		if page.Next != "" {
-			out.Next = &page.Next
-		}
+		out := IDList{Items: page.IDs, Next: jsonapi.Next(page.Next)}
 		return &idListOutput{Body: out}, nil
 	})
 }

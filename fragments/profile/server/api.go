@@ -225,9 +225,7 @@ func (s *server) registerAPI(api huma.API) {
 		for _, u := range page.Users {
 			out.Items = append(out.Items, userJSON(u))
 		}
-		if page.Next != "" {
-			out.Next = &page.Next
-		}
+		out.Next = jsonapi.Next(page.Next)
 		return &userListOutput{Body: out}, nil
 	})
 }

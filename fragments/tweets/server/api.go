@@ -126,10 +126,7 @@ func (s *server) registerAPI(api huma.API) {
 		if err != nil {
 			return nil, jsonapi.Error(err)
 		}
-		out := TweetList{Items: page.Tweets}
-		if page.Next != "" {
-			out.Next = &page.Next
-		}
+		out := TweetList{Items: page.Tweets, Next: jsonapi.Next(page.Next)}
 		return &tweetListOutput{Body: out}, nil
 	})
 }
