@@ -33,19 +33,20 @@ func (s *server) registerFeedAPI(api huma.API) {
 		Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 422},
 		// Room for the longest author list allowed.
 		MaxBodyBytes: 2 << 20,
-	}, func(ctx context.Context, in *feedInput) (*tweetListOutput, error) {
-		v, err := viewer.Require(ctx)
-		if err != nil {
-			return nil, err
-		}
-		page, err := s.Tweets.Feed(ctx, tweets.FeedRequest{
-			Authors: in.Body.Authors, Sort: in.Body.Sort, Cursor: in.Body.Cursor,
-			After: in.Body.After, Limit: in.Body.Limit,
-		}, v)
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		out := TweetList{Items: page.Tweets, Next: jsonapi.Next(page.Next)}
-		return &tweetListOutput{Body: out}, nil
-	})
+	}, s.queryFeed)
+}
+
+func (s *server) queryFeed(ctx context.Context, in *feedInput) (*tweetListOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.Tweets.Feed(ctx, tweets.FeedRequest{
+		Authors: in.Body.Authors, Sort: in.Body.Sort, Cursor: in.Body.Cursor,
+		After: in.Body.After, Limit: in.Body.Limit,
+	}, v)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return tweetPage(page), nil
 }

@@ -87,6 +87,7 @@ type mediaFileOutput struct {
 	Body         []byte
 }
 
+// registerMediaAPI adds uploading an image and reading an image's bytes.
 func (s *server) registerMediaAPI(api huma.API) {
 	// The multipart body is read here, with its size capped, before huma
 	// parses it (huma then reuses the parsed form): an oversized upload is
@@ -113,29 +114,7 @@ func (s *server) registerMediaAPI(api huma.API) {
 			"is 415; a damaged image or one too large in pixels is 422.",
 		Security: jsonapi.Security, Errors: []int{401, 413, 415, 422},
 		Middlewares: huma.Middlewares{readBody},
-	}, func(ctx context.Context, in *uploadInput) (*mediaOutput, error) {
-		v, err := viewer.Require(ctx)
-		if err != nil {
-			return nil, err
-		}
-		form := in.RawBody.Data()
-		if form.File.File != nil {
-			form.File.Close()
-		}
-		fhs := in.RawBody.Form.File["file"]
-		if len(fhs) != 1 {
-			return nil, huma.Error422UnprocessableEntity("Send exactly one image, in a part named file.")
-		}
-		data, err := readImage(fhs[0])
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		m, err := s.Tweets.Upload(ctx, v.ID, data, form.Alt)
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		return &mediaOutput{Body: m}, nil
-	})
+	}, s.uploadMedia)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-media", Method: http.MethodGet, Path: "/tweets/media/{id}",
@@ -147,17 +126,43 @@ func (s *server) registerMediaAPI(api huma.API) {
 				"image/jpeg": {}, "image/png": {}, "image/gif": {},
 			},
 		}},
-	}, func(ctx context.Context, in *mediaFileInput) (*mediaFileOutput, error) {
-		f, err := s.Tweets.MediaFile(ctx, in.ID)
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		return &mediaFileOutput{
-			ContentType: f.ContentType, Body: f.Data,
-			CacheControl: "public, max-age=31536000, immutable",
-			NoSniff:      "nosniff",
-			// Opened on its own, an image cannot run anything.
-			Policy: "default-src 'none'; sandbox",
-		}, nil
-	})
+	}, s.mediaFile)
+}
+
+func (s *server) uploadMedia(ctx context.Context, in *uploadInput) (*mediaOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	form := in.RawBody.Data()
+	if form.File.File != nil {
+		form.File.Close()
+	}
+	fhs := in.RawBody.Form.File["file"]
+	if len(fhs) != 1 {
+		return nil, huma.Error422UnprocessableEntity("Send exactly one image, in a part named file.")
+	}
+	data, err := readImage(fhs[0])
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	m, err := s.Tweets.Upload(ctx, v.ID, data, form.Alt)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &mediaOutput{Body: m}, nil
+}
+
+func (s *server) mediaFile(ctx context.Context, in *mediaFileInput) (*mediaFileOutput, error) {
+	f, err := s.Tweets.MediaFile(ctx, in.ID)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &mediaFileOutput{
+		ContentType: f.ContentType, Body: f.Data,
+		CacheControl: "public, max-age=31536000, immutable",
+		NoSniff:      "nosniff",
+		// Opened on its own, an image cannot run anything.
+		Policy: "default-src 'none'; sandbox",
+	}, nil
 }

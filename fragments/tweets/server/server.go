@@ -70,7 +70,9 @@ func New(d Deps) http.Handler {
 
 	api := jsonapi.New(r, service, "murmur tweets API",
 		"Tweets, their images and likes. Ids are time-ordered 64-bit numbers written as strings.")
-	s.registerAPI(api)
+	s.registerTweetsAPI(api)
+	s.registerLikesAPI(api)
+	s.registerUserTweetsAPI(api)
 	s.registerMediaAPI(api)
 	s.registerFeedAPI(api)
 
