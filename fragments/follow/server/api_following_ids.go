@@ -32,15 +32,17 @@ func (s *server) registerFollowingIDsAPI(api huma.API) {
 		Summary:     "Ids of whom a user follows",
 		Description: "Most recently followed first, up to 1000 a page. An id that names no one follows no one (an empty list).",
 		Tags:        []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 422},
-	}, func(ctx context.Context, in *idListInput) (*idListOutput, error) {
-		if _, err := viewer.Require(ctx); err != nil {
-			return nil, err
-		}
-		page, err := s.Graph.FollowingIDs(ctx, in.UserID, in.Limit, in.Cursor)
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		out := IDList{Items: page.IDs, Next: jsonapi.Next(page.Next)}
-		return &idListOutput{Body: out}, nil
-	})
+	}, s.listFollowingIDs)
+}
+
+func (s *server) listFollowingIDs(ctx context.Context, in *idListInput) (*idListOutput, error) {
+	if _, err := viewer.Require(ctx); err != nil {
+		return nil, err
+	}
+	page, err := s.Graph.FollowingIDs(ctx, in.UserID, in.Limit, in.Cursor)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	out := IDList{Items: page.IDs, Next: jsonapi.Next(page.Next)}
+	return &idListOutput{Body: out}, nil
 }

@@ -53,7 +53,8 @@ func New(d Deps) http.Handler {
 
 	api := jsonapi.New(r, service, "murmur follow API",
 		"The follow graph of murmur: following and unfollowing, counts, followers and following lists.")
-	s.registerAPI(api)
+	s.registerFollowingAPI(api)
+	s.registerUsersAPI(api)
 	s.registerFollowingIDsAPI(api)
 
 	r.GET("/follow", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/follow/") })

@@ -32,10 +32,6 @@ type FollowStats struct {
 	FollowedByMe   bool   `json:"followed_by_me"`
 }
 
-type userIDInput struct {
-	UserID string `path:"user_id" doc:"A user id (positive decimal); anything else names no one (404)."`
-}
-
 type listInput struct {
 	UserID string `path:"user_id" doc:"A user id (positive decimal); anything else names no one (404)."`
 	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
@@ -55,77 +51,58 @@ func listJSON(p follow.Page) PersonList {
 	return out
 }
 
-func (s *server) registerAPI(api huma.API) {
-	// Follow and unfollow differ only in method, words and the graph
-	// operation they call.
-	for _, op := range []struct {
-		id, method, summary, description string
-		change                           func(ctx context.Context, follower, followee string) (bool, error)
-	}{
-		{"follow", http.MethodPut, "Follow a user", "Idempotent: following someone already followed changes nothing.", s.Graph.Follow},
-		{"unfollow", http.MethodDelete, "Unfollow a user", "Idempotent: unfollowing someone not followed changes nothing.", s.Graph.Unfollow},
-	} {
-		huma.Register(api, huma.Operation{
-			OperationID: op.id, Method: op.method, Path: "/follow/api/following/{user_id}",
-			Summary: op.summary, Description: op.description,
-			Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security,
-			Errors: []int{401, 404, 422},
-		}, func(ctx context.Context, in *userIDInput) (*struct{}, error) {
-			v, err := viewer.Require(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := op.change(ctx, v.ID, in.UserID); err != nil {
-				return nil, jsonapi.Error(err)
-			}
-			return nil, nil
-		})
-	}
-
+// registerUsersAPI adds a user's follow counts and their followers and
+// following lists.
+func (s *server) registerUsersAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-follow-stats", Method: http.MethodGet, Path: "/follow/api/users/{user_id}",
 		Summary: "A user's follow counts", Tags: []string{"users"}, Security: jsonapi.Security,
 		Errors: []int{401, 404},
-	}, func(ctx context.Context, in *userIDInput) (*statsOutput, error) {
-		v, err := viewer.Require(ctx)
-		if err != nil {
-			return nil, err
-		}
-		st, err := s.Graph.Stats(ctx, v.ID, in.UserID)
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		return &statsOutput{Body: FollowStats{ID: st.ID, FollowersCount: st.Followers,
-			FollowingCount: st.Following, FollowedByMe: st.FollowedByMe}}, nil
-	})
+	}, s.followStats)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "list-followers", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/followers",
 		Summary: "A user's followers", Description: "Most recent first. Use limit=100 and the cursor to read them all.",
 		Tags: []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 404, 422},
-	}, func(ctx context.Context, in *listInput) (*listOutput, error) {
-		if _, err := viewer.Require(ctx); err != nil {
-			return nil, err
-		}
-		page, err := s.Graph.Followers(ctx, in.UserID, in.Limit, in.Cursor)
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		return &listOutput{Body: listJSON(page)}, nil
-	})
+	}, s.listFollowers)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "list-following", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/following",
 		Summary: "Whom a user follows", Description: "Most recently followed first. Use limit=100 and the cursor to read them all.",
 		Tags: []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 404, 422},
-	}, func(ctx context.Context, in *listInput) (*listOutput, error) {
-		if _, err := viewer.Require(ctx); err != nil {
-			return nil, err
-		}
-		page, err := s.Graph.Following(ctx, in.UserID, in.Limit, in.Cursor)
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		return &listOutput{Body: listJSON(page)}, nil
-	})
+	}, s.listFollowing)
+}
+
+func (s *server) followStats(ctx context.Context, in *userIDInput) (*statsOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.Graph.Stats(ctx, v.ID, in.UserID)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &statsOutput{Body: FollowStats{ID: st.ID, FollowersCount: st.Followers,
+		FollowingCount: st.Following, FollowedByMe: st.FollowedByMe}}, nil
+}
+
+func (s *server) listFollowers(ctx context.Context, in *listInput) (*listOutput, error) {
+	return s.listPeople(ctx, in, s.Graph.Followers)
+}
+
+func (s *server) listFollowing(ctx context.Context, in *listInput) (*listOutput, error) {
+	return s.listPeople(ctx, in, s.Graph.Following)
+}
+
+// listPeople is the followers and following lists, which differ only in
+// the graph query they call.
+func (s *server) listPeople(ctx context.Context, in *listInput, list func(ctx context.Context, userID string, limit int, cursor string) (follow.Page, error)) (*listOutput, error) {
+	if _, err := viewer.Require(ctx); err != nil {
+		return nil, err
+	}
+	page, err := list(ctx, in.UserID, in.Limit, in.Cursor)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &listOutput{Body: listJSON(page)}, nil
 }
