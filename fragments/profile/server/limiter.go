@@ -1,9 +1,12 @@
 package server
 
 import (
+	"net/http"
 	"sync"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humagin"
 	"golang.org/x/time/rate"
 )
 
@@ -52,4 +55,16 @@ func (l *addressLimiter) Allow(ip string) bool {
 	}
 	c.seen = now
 	return c.limiter.Allow()
+}
+
+// limitAttempts is the JSON API's sign-in limit: sign-up and sign-in
+// attempts past the client address's allowance are answered 429.
+func (s *server) limitAttempts(api huma.API) func(ctx huma.Context, next func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		if !s.limiter.Allow(humagin.Unwrap(ctx).ClientIP()) {
+			huma.WriteErr(api, ctx, http.StatusTooManyRequests, "Too many attempts from your address. Wait a minute and try again.")
+			return
+		}
+		next(ctx)
+	}
 }

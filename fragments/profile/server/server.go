@@ -63,8 +63,11 @@ func New(d Deps) http.Handler {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.JSON(http.StatusOK, auth.NewJWKS(d.Issuer.PublicKey()))
 	})
-	s.registerAPI(jsonapi.New(r, service, "murmur profile API",
-		"Accounts, sessions and people search of murmur."))
+	api := jsonapi.New(r, service, "murmur profile API",
+		"Accounts, sessions and people search of murmur.")
+	s.registerUsersAPI(api)
+	s.registerSessionsAPI(api)
+	s.registerMeAPI(api)
 
 	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })
 	r.GET("/profile/", s.homePage)
