@@ -16,19 +16,21 @@ type userIDInput struct {
 
 // registerFollowingAPI adds following and unfollowing someone.
 func (s *server) registerFollowingAPI(api huma.API) {
-	huma.Register(api, huma.Operation{
-		OperationID: "follow", Method: http.MethodPut, Path: "/follow/api/following/{user_id}",
-		Summary: "Follow a user", Description: "Idempotent: following someone already followed changes nothing.",
-		Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security,
-		Errors: []int{401, 404, 422},
-	}, s.followUser)
+	huma.Register(api, followingOperation("follow", http.MethodPut, "Follow a user",
+		"Idempotent: following someone already followed changes nothing."), s.followUser)
+	huma.Register(api, followingOperation("unfollow", http.MethodDelete, "Unfollow a user",
+		"Idempotent: unfollowing someone not followed changes nothing."), s.unfollowUser)
+}
 
-	huma.Register(api, huma.Operation{
-		OperationID: "unfollow", Method: http.MethodDelete, Path: "/follow/api/following/{user_id}",
-		Summary: "Unfollow a user", Description: "Idempotent: unfollowing someone not followed changes nothing.",
+// followingOperation describes following or unfollowing, which differ only
+// in method and words.
+func followingOperation(id, method, summary, description string) huma.Operation {
+	return huma.Operation{
+		OperationID: id, Method: method, Path: "/follow/api/following/{user_id}",
+		Summary: summary, Description: description,
 		Tags: []string{"following"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security,
 		Errors: []int{401, 404, 422},
-	}, s.unfollowUser)
+	}
 }
 
 func (s *server) followUser(ctx context.Context, in *userIDInput) (*struct{}, error) {
