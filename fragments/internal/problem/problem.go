@@ -20,28 +20,25 @@ const Type = "about:blank"
 // ContentType is the media type of a problem body.
 const ContentType = "application/problem+json"
 
+// statuses are the HTTP statuses of the kinds of failure; Internal, and
+// an error without a kind, are 500.
+var statuses = map[fault.Kind]int{
+	fault.Invalid:      http.StatusUnprocessableEntity,
+	fault.NotFound:     http.StatusNotFound,
+	fault.Forbidden:    http.StatusForbidden,
+	fault.Conflict:     http.StatusConflict,
+	fault.Unauthorized: http.StatusUnauthorized,
+	fault.TooLarge:     http.StatusRequestEntityTooLarge,
+	fault.Unsupported:  http.StatusUnsupportedMediaType,
+	fault.TooMany:      http.StatusTooManyRequests,
+	fault.Unavailable:  http.StatusServiceUnavailable,
+}
+
 // Status maps the kind of err to an HTTP status code: the one place domain
 // errors meet HTTP.
 func Status(err error) int {
-	switch fault.KindOf(err) {
-	case fault.Invalid:
-		return http.StatusUnprocessableEntity
-	case fault.NotFound:
-		return http.StatusNotFound
-	case fault.Forbidden:
-		return http.StatusForbidden
-	case fault.Conflict:
-		return http.StatusConflict
-	case fault.Unauthorized:
-		return http.StatusUnauthorized
-	case fault.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case fault.Unsupported:
-		return http.StatusUnsupportedMediaType
-	case fault.TooMany:
-		return http.StatusTooManyRequests
-	case fault.Unavailable:
-		return http.StatusServiceUnavailable
+	if status, ok := statuses[fault.KindOf(err)]; ok {
+		return status
 	}
 	return http.StatusInternalServerError
 }

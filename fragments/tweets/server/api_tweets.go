@@ -43,7 +43,8 @@ func tweetPage(page tweets.Page) *tweetListOutput {
 	return &tweetListOutput{Body: TweetList{Items: page.Tweets, Next: jsonapi.Next(page.Next)}}
 }
 
-// registerTweetsAPI adds posting, reading and deleting a tweet.
+// registerTweetsAPI adds posting, reading and deleting a tweet, and
+// reading a person's tweets.
 func (s *server) registerTweetsAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-tweet", Method: http.MethodPost, Path: "/tweets/api/tweets",
@@ -64,6 +65,11 @@ func (s *server) registerTweetsAPI(api huma.API) {
 			"Deleting a tweet you already deleted succeeds again.",
 		Security: jsonapi.Security, Errors: []int{401, 403, 404},
 	}, s.deleteTweet)
+
+	huma.Register(api, huma.Operation{
+		OperationID: "list-user-tweets", Method: http.MethodGet, Path: "/tweets/api/users/{user_id}/tweets",
+		Summary: "A user's tweets, newest first", Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 422},
+	}, s.listUserTweets)
 }
 
 func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetOutput, error) {
@@ -103,4 +109,16 @@ func (s *server) deleteTweet(ctx context.Context, in *tweetIDInput) (*struct{}, 
 		return nil, jsonapi.Error(err)
 	}
 	return nil, nil
+}
+
+func (s *server) listUserTweets(ctx context.Context, in *userTweetsInput) (*tweetListOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.Tweets.ByAuthor(ctx, in.UserID, in.Cursor, in.Limit, v)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return tweetPage(page), nil
 }

@@ -72,7 +72,6 @@ func New(d Deps) http.Handler {
 		"Tweets, their images and likes. Ids are time-ordered 64-bit numbers written as strings.")
 	s.registerTweetsAPI(api)
 	s.registerLikesAPI(api)
-	s.registerUserTweetsAPI(api)
 	s.registerMediaAPI(api)
 	s.registerFeedAPI(api)
 
