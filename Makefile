@@ -5,7 +5,7 @@ SHELL      := /bin/bash
 GO         ?= go
 BIN        := bin
 RUN_DIR    := .murmur
-VENDOR     := fragments/internal/web/static/vendor
+VENDOR     := fragments/layout/static/vendor
 SERVICES   := $(notdir $(wildcard fragments/*/cmd/*))
 
 .DEFAULT_GOAL := help

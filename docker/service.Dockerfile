@@ -13,9 +13,9 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=assets /src/node_modules ./node_modules
-RUN mkdir -p fragments/internal/web/static/vendor/swagger-ui \
- && cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/dist/ext/hx-ws.min.js fragments/internal/web/static/vendor/ \
- && cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css fragments/internal/web/static/vendor/swagger-ui/ \
+RUN mkdir -p fragments/layout/static/vendor/swagger-ui \
+ && cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/dist/ext/hx-ws.min.js fragments/layout/static/vendor/ \
+ && cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css fragments/layout/static/vendor/swagger-ui/ \
  && CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/service ./fragments/${SERVICE}/cmd/${SERVICE}
 
 FROM debian:bookworm-slim

@@ -26,13 +26,14 @@ var Pages = []string{"home.html", "welcome.html", "user.html"}
 // internal /_ssi/ path that turns failures into the fallback. Each include
 // gets its own block name.
 func includer() func(path, label string) (template.HTML, error) {
+	look := layout.Parse(nil)
 	n := 0
 	return func(path, label string) (template.HTML, error) {
 		if strings.ContainsAny(path, `"'<>`) || !strings.HasPrefix(path, "/") {
 			return "", fmt.Errorf("include path %q is not a plain absolute path", path)
 		}
 		n++
-		stub, err := layout.Fallback(label)
+		stub, err := layout.Execute(look, "fallback", label)
 		if err != nil {
 			return "", err
 		}
@@ -56,7 +57,7 @@ func Render(dir string) error {
 			return err
 		}
 	}
-	return layout.WriteAssets(filepath.Join(dir, "static"))
+	return layout.SharedAssets().WriteTo(filepath.Join(dir, "static"))
 }
 
 func renderPage(name string) (template.HTML, error) {
@@ -72,10 +73,12 @@ func renderPage(name string) (template.HTML, error) {
 		err = t.ExecuteTemplate(&buf, s, nil)
 		return template.HTML(buf.String())
 	}
-	s := layout.Slots{Title: string(slot("title"))}
-	s.Nav, s.Left, s.Main, s.Right = slot("nav"), slot("left"), slot("main"), slot("right")
+	// The shell's pages are served from the site's root: static files
+	// under /static, the brand leading home.
+	p := layout.Page{Title: string(slot("title")), StaticPrefix: "/static", Home: "/"}
+	p.Nav, p.Left, p.Main, p.Right = slot("nav"), slot("left"), slot("main"), slot("right")
 	if err != nil {
 		return "", err
 	}
-	return layout.Page(s)
+	return layout.Execute(layout.Parse(nil), "layout", p)
 }

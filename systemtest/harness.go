@@ -41,7 +41,7 @@ func buildServices() (string, error) {
 			buildErr = err
 			return
 		}
-		if _, err := os.Stat(filepath.Join(root, "fragments/internal/web/static/vendor/htmx.min.js")); err != nil {
+		if _, err := os.Stat(filepath.Join(root, "fragments/layout/static/vendor/htmx.min.js")); err != nil {
 			buildErr = fmt.Errorf("htmx is missing from the embedded assets: run `make assets` (make test does)")
 			return
 		}

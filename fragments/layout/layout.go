@@ -1,32 +1,100 @@
-// Package layout lends the services' common look to the shell: the same
-// page layout, fallback block and static files, so the page nginx composes
-// and a service opened on its own look the same.
+// Package layout is murmur's common look: the page layout and the partials
+// every service shares (problem, fallback, sign-in prompt, signed-in nav),
+// the template functions they use, and the shared static files. The shell's
+// pages and a service opened on its own are rendered from the same
+// templates, so the page nginx composes and a service on its own look the
+// same. It sits outside fragments/internal because the shell, at the root
+// of the module, renders its pages with it too.
 package layout
 
 import (
+	"bytes"
+	"embed"
 	"html/template"
-
-	"murmur/fragments/internal/web"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
-// Slots are the parts of a page.
-type Slots struct {
-	Title                  string
+//go:embed templates/*.html
+var sharedTemplates embed.FS
+
+// Page is a whole HTML page in the common layout: the shell renders it with
+// SSI includes in the slots, a service opened on its own with its fragments.
+type Page struct {
+	Title string
+	// StaticPrefix is where the shared assets are served: "/static" behind the
+	// shell, "/<service>/static" for a service opened on its own.
+	StaticPrefix string
+	// Home is where the brand in the header leads.
+	Home string
+	// Nav, Left, Main and Right are the page's slots.
 	Nav, Left, Main, Right template.HTML
 }
 
-// Page renders a whole page of the shell in the common layout, with its
-// static files under /static.
-func Page(s Slots) (template.HTML, error) {
-	p := web.Page{Title: s.Title, StaticPrefix: "/static", Home: "/", Nav: s.Nav, Left: s.Left, Main: s.Main, Right: s.Right}
-	return web.Execute(web.ParseTemplates(nil), "layout", p)
+// Asset returns the cache-busting URL of a shared static file, or "" when the
+// file is not there (vendor files before `make assets`).
+func (p Page) Asset(name string) string {
+	if n := SharedAssets().Name(name); n != "" {
+		return p.StaticPrefix + "/" + n
+	}
+	return ""
 }
 
-// Fallback renders the block shown in place of a fragment whose service is
-// down; label names what is missing ("Your timeline").
-func Fallback(label string) (template.HTML, error) {
-	return web.Execute(web.ParseTemplates(nil), "fallback", label)
+// funcs are the template functions every service's templates may use.
+var funcs = template.FuncMap{
+	"initial": func(s string) string {
+		r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s))
+		if r == utf8.RuneError {
+			return "?"
+		}
+		return string(unicode.ToUpper(r))
+	},
+	"isotime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"longtime": func(t time.Time) string {
+		return t.UTC().Format("15:04 · 2 Jan 2006 (UTC)")
+	},
+	"ago": Ago,
 }
 
-// WriteAssets copies the shared static files into dir.
-func WriteAssets(dir string) error { return web.SharedAssets.WriteTo(dir) }
+// Ago tells how long ago t was, the way a microblog does: "now", "5m", "3h",
+// "2d", then the date.
+func Ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 24*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	case d < 7*24*time.Hour:
+		return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+	case t.Year() == time.Now().Year():
+		return t.UTC().Format("2 Jan")
+	}
+	return t.UTC().Format("2 Jan 2006")
+}
+
+// Parse returns the common layout and partials together with the service's
+// own templates matched by patterns in fsys.
+func Parse(fsys fs.FS, patterns ...string) *template.Template {
+	t := template.Must(template.New("").Funcs(funcs).ParseFS(sharedTemplates, "templates/*.html"))
+	if len(patterns) > 0 {
+		t = template.Must(t.ParseFS(fsys, patterns...))
+	}
+	return t
+}
+
+// Execute renders a named template into a string of trusted HTML (it was
+// escaped by html/template), for composing a page from fragments.
+func Execute(t *template.Template, name string, data any) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
+}

@@ -6,7 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/viewer"
 )
 
 // IDList is a page of user ids.
@@ -30,19 +31,18 @@ func (s *server) registerFollowingIDsAPI(api huma.API) {
 		OperationID: "list-following-ids", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/following/ids",
 		Summary:     "Ids of whom a user follows",
 		Description: "Most recently followed first, up to 1000 a page. An id that names no one follows no one (an empty list).",
-		Tags:        []string{"users"}, Security: web.Security, Errors: []int{401, 422},
-	}, func(ctx context.Context, in *idListInput) (*idListOutput, error) {
-		if _, err := web.RequireViewer(ctx); err != nil {
-			return nil, err
-		}
-		page, err := s.Graph.FollowingIDs(ctx, in.UserID, in.Limit, in.Cursor)
-		if err != nil {
-			return nil, web.APIError(err)
-		}
-		out := IDList{Items: page.IDs}
-		if page.Next != "" {
-			out.Next = &page.Next
-		}
-		return &idListOutput{Body: out}, nil
-	})
+		Tags:        []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 422},
+	}, s.listFollowingIDs)
+}
+
+func (s *server) listFollowingIDs(ctx context.Context, in *idListInput) (*idListOutput, error) {
+	if _, err := viewer.Require(ctx); err != nil {
+		return nil, err
+	}
+	page, err := s.Graph.FollowingIDs(ctx, in.UserID, in.Limit, in.Cursor)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	out := IDList{Items: page.IDs, Next: jsonapi.Next(page.Next)}
+	return &idListOutput{Body: out}, nil
 }

@@ -17,8 +17,8 @@ import (
 	"murmur/fragments/follow/store"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile/profiletest"
 )
 
@@ -48,7 +48,7 @@ func mustEnv(t *testing.T) *env {
 	e.bus = mustBus(t, e.redis.URL)
 	e.follow = httptest.NewServer(server.New(server.Deps{
 		Graph:    follow.NewGraph(fst, people.New(e.profile.URL, time.Minute), e.bus),
-		Verifier: e.sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("follow"),
+		Verifier: e.sessions.Verifier, Logger: logger, Metrics: telemetry.NewMetrics("follow"),
 		SignInURL: e.profile.URL + "/profile/#signin",
 	}))
 	t.Cleanup(e.follow.Close)

@@ -8,27 +8,30 @@ import (
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/people"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/viewer"
 )
 
 // view is the data every follow fragment renders from.
 type view struct {
-	Links  web.Links
+	Links  render.Links
 	Viewer *auth.Viewer
 	// SignIn is where the "sign in to follow" links lead.
 	SignIn string
 }
 
 func (s *server) view(c *gin.Context) view {
-	v := view{Links: web.LinksFor(c, service), SignIn: "/#signin"}
+	v := view{Links: render.LinksFor(c, service), SignIn: "/#signin"}
 	if !v.Links.Shell {
 		v.SignIn = "/profile/#signin"
 		if s.SignInURL != "" {
-			v.SignIn = web.OnBrowserHost(c, s.SignInURL)
+			v.SignIn = render.OnBrowserHost(c, s.SignInURL)
 		}
 	}
-	v.Viewer = web.ViewerOf(c)
+	v.Viewer = viewer.Of(c)
 	return v
 }
 
@@ -90,7 +93,7 @@ type done struct {
 var errNoUser = fault.New(fault.NotFound, "No such user.")
 
 func (s *server) render(c *gin.Context, status int, name string, data any) {
-	web.HTML(c, status, s.tmpl, name, data)
+	render.HTML(c, status, s.tmpl, name, data)
 }
 
 // entries gives each person their follow button, in one query for the
@@ -118,13 +121,13 @@ func (s *server) buttonFragment(c *gin.Context) {
 	v := s.view(c)
 	b := button{view: v, ID: c.Param("user_id")}
 	if !follow.ValidID(b.ID) {
-		web.FragmentError(c, s.tmpl, errNoUser)
+		render.FragmentError(c, s.tmpl, errNoUser)
 		return
 	}
 	if v.Viewer != nil && !b.Self() {
 		var err error
 		if b.Following, err = s.Graph.IsFollowing(c.Request.Context(), v.Viewer.ID, b.ID); err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 	}
@@ -152,12 +155,12 @@ func (s *server) toggle(c *gin.Context, follows bool) {
 		_, err = s.Graph.Unfollow(c.Request.Context(), v.Viewer.ID, b.ID)
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	// Fired even when nothing changed: the click came from a button showing
 	// a stale state, so other widgets may be stale too.
-	web.Trigger(c, web.EventFollowChanged)
+	htmx.Trigger(c, htmx.FollowChanged)
 	b.Following = follows
 	s.render(c, http.StatusOK, "button", b)
 }
@@ -168,12 +171,12 @@ func (s *server) countsFragment(c *gin.Context) {
 	v := s.view(c)
 	p, err := s.Graph.User(c.Request.Context(), c.Param("user_id"))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	cd, err := s.card(c, v, p)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "counts", cd)
@@ -196,7 +199,7 @@ func (s *server) userByHandle(c *gin.Context, v view) (people.Person, bool) {
 		return p, false
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return p, false
 	}
 	return p, true
@@ -211,7 +214,7 @@ func (s *server) cardFragment(c *gin.Context) {
 	}
 	cd, err := s.card(c, v, p)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "card", cd)
@@ -231,7 +234,7 @@ func (s *server) listFragment(c *gin.Context, kind string) {
 	}
 	l, err := s.list(c, v, p, kind, c.Query("cursor"))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	name := "list"
@@ -273,7 +276,7 @@ func (s *server) whoToFollowFragment(c *gin.Context) {
 	v := s.view(c)
 	w, err := s.suggestions(c, v)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "who-to-follow", w)
@@ -302,13 +305,13 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 	ctx := c.Request.Context()
 	if _, err := s.Graph.Follow(ctx, v.Viewer.ID, id); err != nil {
 		if fault.KindOf(err) == fault.Internal {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
-		s.render(c, fault.Status(err), "suggestion-problem", fault.Message(err))
+		s.render(c, problem.Status(err), "suggestion-problem", fault.Message(err))
 		return
 	}
-	web.Trigger(c, web.EventFollowChanged)
+	htmx.Trigger(c, htmx.FollowChanged)
 	// The widget posts the ids it shows: a handful. Read at most 16 KB and
 	// keep at most 50, whatever a client sends.
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 16<<10)
@@ -318,13 +321,13 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 	}
 	next, err := s.Graph.Suggest(ctx, v.Viewer.ID, 1, append(shown, id))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	if len(next) == 0 {
 		p, err := s.Graph.User(ctx, id)
 		if err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 		s.render(c, http.StatusOK, "suggestion-done", done{view: v, Person: p})
@@ -332,7 +335,7 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 	}
 	es, err := s.entries(c, v, next)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "suggestion", es[0])

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
 )
 
 // shell marks a request as coming through the shell's nginx.
-var shell = map[string]string{web.ShellHeader: "1"}
+var shell = map[string]string{render.ShellHeader: "1"}
 
 // TestSignedOutFragments checks every fragment a signed-out viewer may see
 // renders a "sign in to follow" link rather than failing, leading to the

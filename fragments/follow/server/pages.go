@@ -8,7 +8,8 @@ import (
 
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/people"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/layout"
 )
 
 // parts renders named templates one after another into trusted HTML; the
@@ -22,7 +23,7 @@ func (p *parts) add(name string, data any) template.HTML {
 	if p.err != nil {
 		return ""
 	}
-	out, err := web.Execute(p.s.tmpl, name, data)
+	out, err := layout.Execute(p.s.tmpl, name, data)
 	p.err = err
 	return out
 }
@@ -34,7 +35,7 @@ func (s *server) homePage(c *gin.Context) {
 	page := v.Links.Page("Follow")
 	w, err := s.suggestions(c, v)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	ps := &parts{s: s}
@@ -46,16 +47,16 @@ func (s *server) homePage(c *gin.Context) {
 	} else {
 		me, err := s.Graph.User(c.Request.Context(), v.Viewer.ID)
 		if err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 		if err := s.personParts(c, v, me, ps, &page); err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 	}
 	if ps.err != nil {
-		web.FragmentError(c, s.tmpl, ps.err)
+		render.FragmentError(c, s.tmpl, ps.err)
 		return
 	}
 	s.render(c, http.StatusOK, "layout", page)
@@ -75,22 +76,22 @@ func (s *server) userPage(c *gin.Context) {
 		status = http.StatusNotFound
 		page.Main = ps.add("no-user", v)
 	case err != nil:
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	default:
 		if err := s.personParts(c, v, p, ps, &page); err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 	}
 	w, err := s.suggestions(c, v)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	page.Right = ps.add("who-to-follow", w)
 	if ps.err != nil {
-		web.FragmentError(c, s.tmpl, ps.err)
+		render.FragmentError(c, s.tmpl, ps.err)
 		return
 	}
 	s.render(c, status, "layout", page)
@@ -98,7 +99,7 @@ func (s *server) userPage(c *gin.Context) {
 
 // personParts fills the left column with a person's head and card, and the
 // main column with their followers and following lists.
-func (s *server) personParts(c *gin.Context, v view, p people.Person, ps *parts, page *web.Page) error {
+func (s *server) personParts(c *gin.Context, v view, p people.Person, ps *parts, page *layout.Page) error {
 	cd, err := s.card(c, v, p)
 	if err != nil {
 		return err
@@ -117,8 +118,8 @@ func (s *server) personParts(c *gin.Context, v view, p people.Person, ps *parts,
 }
 
 // signedInNav is the header of the service opened on its own.
-func signedInNav(v view) web.SignedInNav {
-	n := web.SignedInNav{Links: v.Links, SignIn: v.SignIn}
+func signedInNav(v view) render.SignedInNav {
+	n := render.SignedInNav{Links: v.Links, SignIn: v.SignIn}
 	if v.Viewer != nil {
 		n.Handle = v.Viewer.Handle
 	}

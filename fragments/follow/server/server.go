@@ -12,7 +12,11 @@ import (
 
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
+	"murmur/fragments/internal/viewer"
+	"murmur/fragments/layout"
 )
 
 //go:embed templates/*.html
@@ -26,7 +30,10 @@ type Deps struct {
 	Graph    *follow.Graph
 	Verifier *auth.Verifier
 	Logger   *slog.Logger
-	Metrics  *web.Metrics
+	Metrics  *telemetry.Metrics
+	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
+	// names the client; nil means nginx on this machine.
+	TrustedProxies []string
 	// SignInURL is where a signed-out person is sent to sign in when this
 	// service is opened on its own (profile's page); behind the shell the
 	// shell's home page has the sign-in form.
@@ -40,13 +47,14 @@ type server struct {
 
 // New returns the follow service's HTTP handler.
 func New(d Deps) http.Handler {
-	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html")}
-	r := web.NewEngine(service, d.Logger, d.Metrics)
-	r.Use(web.Authenticate(d.Verifier))
+	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html")}
+	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
+	r.Use(viewer.Authenticate(d.Verifier))
 
-	api := web.NewAPI(r, service, "murmur follow API",
+	api := jsonapi.New(r, service, "murmur follow API",
 		"The follow graph of murmur: following and unfollowing, counts, followers and following lists.")
-	s.registerAPI(api)
+	s.registerFollowingAPI(api)
+	s.registerUsersAPI(api)
 	s.registerFollowingIDsAPI(api)
 
 	r.GET("/follow", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/follow/") })
@@ -62,5 +70,5 @@ func New(d Deps) http.Handler {
 	f.GET("/users/:handle/following", s.followingFragment)
 	f.GET("/who-to-follow", s.whoToFollowFragment)
 	f.POST("/who-to-follow/:user_id", s.followSuggestionFragment)
-	return web.Protect(r)
+	return serving.Protect(r)
 }

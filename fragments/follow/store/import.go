@@ -15,7 +15,7 @@ import (
 // triggers as Follow keep the counts, so they match the rows as always.
 func (s *Store) ImportFollows(ctx context.Context, edges []follow.Edge) (int, error) {
 	added := 0
-	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx,
 			`INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
 			 ON CONFLICT (follower_id, followee_id) DO NOTHING`)

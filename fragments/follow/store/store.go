@@ -21,21 +21,14 @@ import (
 var migrations embed.FS
 
 // Store is follow's SQLite store.
-type Store struct{ db *sql.DB }
+type Store struct{ sqlite.Store }
 
 var _ follow.Store = (*Store)(nil)
 
 // Open opens the SQLite file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlite.Open(ctx, path, migrations)
-	if err != nil {
-		return nil, err
-	}
-	return &Store{db: db}, nil
+	return sqlite.OpenStore(ctx, path, migrations, func(db sqlite.Store) *Store { return &Store{db} })
 }
-
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
 
 // id reads a user id the domain has checked; a malformed one reads as 0,
 // which no row holds.
@@ -63,7 +56,7 @@ func idList(ids []string) string {
 // Follow adds the edge unless it is there. The trigger in the same statement
 // updates both people's counts.
 func (s *Store) Follow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.DB.ExecContext(ctx,
 		`INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
 		 ON CONFLICT (follower_id, followee_id) DO NOTHING`,
 		id(followerID), id(followeeID), time.Now().UnixMilli())
@@ -77,7 +70,7 @@ func (s *Store) Follow(ctx context.Context, followerID, followeeID string) (bool
 
 // Unfollow removes the edge if it is there.
 func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.DB.ExecContext(ctx,
 		`DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, id(followerID), id(followeeID))
 	if err != nil {
 		return false, err
@@ -90,7 +83,7 @@ func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bo
 // the graph has never seen).
 func (s *Store) Counts(ctx context.Context, userID string) (follow.Counts, error) {
 	var c follow.Counts
-	err := s.db.QueryRowContext(ctx, `SELECT followers, following FROM counts WHERE user_id = ?`, id(userID)).
+	err := s.DB.QueryRowContext(ctx, `SELECT followers, following FROM counts WHERE user_id = ?`, id(userID)).
 		Scan(&c.Followers, &c.Following)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil
@@ -104,7 +97,7 @@ func (s *Store) FollowedAmong(ctx context.Context, followerID string, ids []stri
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT followee_id FROM follows
+	rows, err := s.DB.QueryContext(ctx, `SELECT followee_id FROM follows
 		WHERE follower_id = ? AND followee_id IN (SELECT value FROM json_each(?))`, id(followerID), idList(ids))
 	if err != nil {
 		return nil, err
@@ -176,7 +169,7 @@ func (s *Store) page(ctx context.Context, query, userID string, limit int, curso
 		return follow.IDPage{}, err
 	}
 	// One row more than asked tells whether there is a next page.
-	rows, err := s.db.QueryContext(ctx, query, id(userID), before, limit+1)
+	rows, err := s.DB.QueryContext(ctx, query, id(userID), before, limit+1)
 	if err != nil {
 		return follow.IDPage{}, err
 	}
@@ -205,7 +198,7 @@ func (s *Store) page(ctx context.Context, query, userID string, limit int, curso
 // how many of those followees follow each; ties go to the more followed,
 // then the older account (smaller id).
 func (s *Store) FollowedByFollowees(ctx context.Context, userID string, limit int, skip []string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.DB.QueryContext(ctx, `
 		SELECT f2.followee_id
 		FROM follows f1
 		JOIN follows f2 ON f2.follower_id = f1.followee_id
@@ -227,7 +220,7 @@ func (s *Store) FollowedByFollowees(ctx context.Context, userID string, limit in
 // first (ties: older account first), leaving out userID, whom userID
 // follows, and skip.
 func (s *Store) MostFollowed(ctx context.Context, userID string, limit int, skip []string) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.DB.QueryContext(ctx, `
 		SELECT c.user_id FROM counts c
 		WHERE c.followers > 0
 		  AND c.user_id <> ?1

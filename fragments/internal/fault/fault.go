@@ -1,11 +1,11 @@
 // Package fault gives domain errors a kind (invalid, not found, forbidden,
-// conflict...) that the web layer maps once to an HTTP status.
+// conflict...) in the product's words. It knows nothing of HTTP: the HTTP
+// layer maps each kind once to a status (package problem).
 package fault
 
 import (
 	"errors"
 	"fmt"
-	"net/http"
 )
 
 // Kind classifies what went wrong in the words of the product.
@@ -76,29 +76,4 @@ func Message(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side. Please try again."
-}
-
-// Status maps the kind of err to an HTTP status code.
-func Status(err error) int {
-	switch KindOf(err) {
-	case Invalid:
-		return http.StatusUnprocessableEntity
-	case NotFound:
-		return http.StatusNotFound
-	case Forbidden:
-		return http.StatusForbidden
-	case Conflict:
-		return http.StatusConflict
-	case Unauthorized:
-		return http.StatusUnauthorized
-	case TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case Unsupported:
-		return http.StatusUnsupportedMediaType
-	case TooMany:
-		return http.StatusTooManyRequests
-	case Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
 }

@@ -55,8 +55,8 @@ func TestClient(t *testing.T) {
 		t.Errorf("profile answering 500: %v, want Unavailable", err)
 	}
 	srv.Close()
-	if _, err := c.ByIDs(ctx, []string{"9"}); !fault.Is(err, fault.Unavailable) || fault.Status(err) != http.StatusServiceUnavailable {
-		t.Errorf("profile down: %v, want Unavailable (503)", err)
+	if _, err := c.ByIDs(ctx, []string{"9"}); !fault.Is(err, fault.Unavailable) {
+		t.Errorf("profile down: %v, want Unavailable", err)
 	}
 	if m, err := c.ByIDs(ctx, []string{"2"}); err != nil || m["2"].Handle != "bob" {
 		t.Errorf("a cached person while profile is down: %+v, %v", m, err)

@@ -16,6 +16,28 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
+// Store is what every service's store is built on: its open, migrated
+// database. A service's store embeds it, so opening and closing one are
+// written once, here.
+type Store struct {
+	// DB is the database the store's queries run on.
+	DB *sql.DB
+}
+
+// Close closes the database.
+func (s Store) Close() error { return s.DB.Close() }
+
+// OpenStore opens and migrates the SQLite file at path (see Open) and
+// returns the service's store that wrap builds on it.
+func OpenStore[S any](ctx context.Context, path string, fsys fs.FS, wrap func(Store) S) (S, error) {
+	db, err := Open(ctx, path, fsys)
+	if err != nil {
+		var none S
+		return none, err
+	}
+	return wrap(Store{DB: db}), nil
+}
+
 // Open opens (creating when needed) the SQLite file at path and applies the
 // migrations in the migrations/*.sql files of fsys (a store's embedded
 // folder), in version order.

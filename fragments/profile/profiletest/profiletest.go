@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile"
 	"murmur/fragments/profile/server"
 	"murmur/fragments/profile/store"
@@ -54,7 +54,7 @@ func MustServer(tb testing.TB, sessions *testkit.Sessions) *Server {
 	tb.Cleanup(func() { st.Close() })
 	srv := httptest.NewServer(server.New(server.Deps{
 		Accounts: profile.NewAccounts(st, cheapPasswords, nopPublisher{}),
-		Issuer:   sessions.Issuer, Logger: slog.New(slog.DiscardHandler), Metrics: web.NewMetrics("profile"),
+		Issuer:   sessions.Issuer, Logger: slog.New(slog.DiscardHandler), Metrics: telemetry.NewMetrics("profile"),
 		SignInEvery: time.Millisecond, SignInBurst: 100000,
 	}))
 	tb.Cleanup(srv.Close)

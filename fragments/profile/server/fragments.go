@@ -8,13 +8,16 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/htmx"
+	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/layout"
 	"murmur/fragments/profile"
 )
 
 // view is the data every profile fragment renders from.
 type view struct {
-	Links    web.Links
+	Links    render.Links
 	Viewer   *profile.User
 	User     profile.User
 	People   []person
@@ -31,7 +34,7 @@ type view struct {
 
 // person is one entry of a list of people, with the links of the request.
 type person struct {
-	Links web.Links
+	Links render.Links
 	User  profile.User
 }
 
@@ -42,7 +45,7 @@ type form struct {
 }
 
 func (s *server) view(c *gin.Context) view {
-	v := view{Links: web.LinksFor(c, service)}
+	v := view{Links: render.LinksFor(c, service)}
 	if u, ok := s.viewerUser(c.Request.Context()); ok {
 		v.Viewer = &u
 	}
@@ -58,7 +61,7 @@ func (v view) people(users []profile.User) []person {
 }
 
 func (s *server) render(c *gin.Context, status int, name string, data any) {
-	web.HTML(c, status, s.tmpl, name, data)
+	render.HTML(c, status, s.tmpl, name, data)
 }
 
 func (s *server) navFragment(c *gin.Context) { s.render(c, http.StatusOK, "nav", s.view(c)) }
@@ -73,7 +76,7 @@ func (s *server) searchFragment(c *gin.Context) {
 	}
 	page, err := s.Accounts.Search(c.Request.Context(), v.Query, 8, "")
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	v.People = v.people(page.Users)
@@ -85,7 +88,7 @@ func (s *server) peopleFragment(c *gin.Context) {
 	v := s.view(c)
 	page, err := s.Accounts.Search(c.Request.Context(), c.Query("q"), 20, c.Query("cursor"))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	v.People, v.Next = v.people(page.Users), page.Next
@@ -102,10 +105,10 @@ func (s *server) authFragment(c *gin.Context) { s.render(c, http.StatusOK, "auth
 // is set and the page reloads, because signing in changes every widget on it.
 func (s *server) signedIn(c *gin.Context, u profile.User) {
 	if _, _, err := s.startSession(c.Writer, u); err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
-	web.Trigger(c, web.EventSessionChanged)
+	htmx.Trigger(c, htmx.SessionChanged)
 	c.Header("HX-Refresh", "true")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(`<p class="hint">Signed in. Loading…</p>`))
 }
@@ -127,7 +130,7 @@ func (s *server) signInFragment(c *gin.Context) {
 	u, err := s.Accounts.SignIn(c.Request.Context(), f.Handle, c.PostForm("password"))
 	if err != nil {
 		f.Error = fault.Message(err)
-		s.render(c, fault.Status(err), "signin-form", f)
+		s.render(c, problem.Status(err), "signin-form", f)
 		return
 	}
 	s.signedIn(c, u)
@@ -141,7 +144,7 @@ func (s *server) signUpFragment(c *gin.Context) {
 	u, err := s.Accounts.SignUp(c.Request.Context(), f.Handle, c.PostForm("password"), f.DisplayName)
 	if err != nil {
 		f.Error = fault.Message(err)
-		s.render(c, fault.Status(err), "signup-form", f)
+		s.render(c, problem.Status(err), "signup-form", f)
 		return
 	}
 	s.signedIn(c, u)
@@ -149,7 +152,7 @@ func (s *server) signUpFragment(c *gin.Context) {
 
 func (s *server) signOutFragment(c *gin.Context) {
 	auth.ClearCookie(c.Writer, s.SecureCookies)
-	web.Trigger(c, web.EventSessionChanged)
+	htmx.Trigger(c, htmx.SessionChanged)
 	c.Header("HX-Refresh", "true")
 	c.Status(http.StatusNoContent)
 }
@@ -188,10 +191,10 @@ func (s *server) meSaveFragment(c *gin.Context) {
 	u, err := s.Accounts.UpdateProfile(c.Request.Context(), v.Viewer.ID, profile.ProfileChange{DisplayName: &name, Bio: &bio})
 	if err != nil {
 		v.Form = form{DisplayName: name, Bio: bio, BioLeft: bioLeft(bio), Error: fault.Message(err)}
-		s.render(c, fault.Status(err), "card-edit", v)
+		s.render(c, problem.Status(err), "card-edit", v)
 		return
 	}
-	web.Trigger(c, web.EventProfileChanged)
+	htmx.Trigger(c, htmx.ProfileChanged)
 	v.User, v.Editable, v.Counts = u, true, true
 	s.render(c, http.StatusOK, "card", v)
 }
@@ -205,7 +208,7 @@ func (s *server) userFragment(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	v.User = u
@@ -215,5 +218,5 @@ func (s *server) userFragment(c *gin.Context) {
 
 // fragment renders a named template for composing one of this service's own pages.
 func (s *server) fragment(name string, data any) (content templateHTML, err error) {
-	return web.Execute(s.tmpl, name, data)
+	return layout.Execute(s.tmpl, name, data)
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/fault"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
 )
 
 type templateHTML = template.HTML
@@ -19,7 +19,7 @@ func (s *server) homePage(c *gin.Context) {
 	p := v.Links.Page("")
 	var err error
 	if p.Nav, err = s.fragment("nav", v); err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	if v.Viewer == nil {
@@ -32,7 +32,7 @@ func (s *server) homePage(c *gin.Context) {
 		p.Left, _ = s.fragment("card", me)
 		page, err := s.Accounts.Search(c.Request.Context(), "", 20, "")
 		if err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 		dir := v
@@ -54,7 +54,7 @@ func (s *server) userPage(c *gin.Context) {
 		status = http.StatusNotFound
 		p.Main, _ = s.fragment("no-user", v)
 	case err != nil:
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	default:
 		v.User, v.Editable = u, v.Viewer != nil && v.Viewer.ID == u.ID

@@ -13,7 +13,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
+	"murmur/fragments/internal/viewer"
+	"murmur/fragments/layout"
 	"murmur/fragments/profile"
 )
 
@@ -25,11 +29,14 @@ const service = "profile"
 
 // Deps are what the profile server needs; the constructor reads no environment.
 type Deps struct {
-	Accounts      *profile.Accounts
-	Issuer        *auth.Issuer
-	Logger        *slog.Logger
-	Metrics       *web.Metrics
-	SecureCookies bool
+	Accounts *profile.Accounts
+	Issuer   *auth.Issuer
+	Logger   *slog.Logger
+	Metrics  *telemetry.Metrics
+	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
+	// names the client; nil means nginx on this machine.
+	TrustedProxies []string
+	SecureCookies  bool
 	// SignInEvery and SignInBurst limit sign-in and sign-up attempts per
 	// client address: SignInBurst at once, then one per SignInEvery.
 	SignInEvery time.Duration
@@ -39,7 +46,7 @@ type Deps struct {
 type server struct {
 	Deps
 	tmpl    *template.Template
-	limiter *web.IPLimiter
+	limiter *addressLimiter
 }
 
 // New returns the profile service's HTTP handler.
@@ -47,17 +54,20 @@ func New(d Deps) http.Handler {
 	if d.SignInEvery == 0 {
 		d.SignInEvery, d.SignInBurst = 6*time.Second, 10
 	}
-	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html"),
-		limiter: web.NewIPLimiter(d.SignInEvery, d.SignInBurst)}
-	r := web.NewEngine(service, d.Logger, d.Metrics)
-	r.Use(web.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
+	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"),
+		limiter: newAddressLimiter(d.SignInEvery, d.SignInBurst)}
+	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
+	r.Use(viewer.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
 
 	r.GET("/profile/.well-known/jwks.json", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.JSON(http.StatusOK, auth.NewJWKS(d.Issuer.PublicKey()))
 	})
-	s.registerAPI(web.NewAPI(r, service, "murmur profile API",
-		"Accounts, sessions and people search of murmur."))
+	api := jsonapi.New(r, service, "murmur profile API",
+		"Accounts, sessions and people search of murmur.")
+	s.registerUsersAPI(api)
+	s.registerSessionsAPI(api)
+	s.registerMeAPI(api)
 
 	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })
 	r.GET("/profile/", s.homePage)
@@ -74,7 +84,7 @@ func New(d Deps) http.Handler {
 	f.GET("/me/edit", s.meEditFragment)
 	f.PATCH("/me", s.meSaveFragment)
 	f.GET("/users/:handle", s.userFragment)
-	return web.Protect(r)
+	return serving.Protect(r)
 }
 
 // viewerUser loads the full account of the signed-in viewer, if any. A

@@ -18,8 +18,9 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile"
 	"murmur/fragments/profile/server"
 	"murmur/fragments/profile/store"
@@ -41,8 +42,8 @@ func newEnv(t *testing.T, burst int) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	redis := testkit.MustRedis(t)
-	logger := web.NewLogger("error")
-	metrics := web.NewMetrics("profile")
+	logger := telemetry.NewLogger("error")
+	metrics := telemetry.NewMetrics("profile")
 	bus, err := events.Connect(redis.URL, logger, metrics.Registry)
 	if err != nil {
 		t.Fatal(err)
@@ -499,7 +500,7 @@ func TestFragments(t *testing.T) {
 		}
 	})
 	t.Run("behind the shell links lead to shell pages", func(t *testing.T) {
-		r := e.do(t, "GET", "/profile/frag/search?q=mal", "", web.ShellHeader, "1")
+		r := e.do(t, "GET", "/profile/frag/search?q=mal", "", render.ShellHeader, "1")
 		if !strings.Contains(r.body, `href="/u/mal"`) || !strings.Contains(r.body, `hx-get="/follow/frag/button/`) {
 			t.Errorf("search behind the shell lacks the shell link or the follow button: %s", r.body)
 		}

@@ -22,7 +22,7 @@ import (
 func (s *Store) ImportUsers(ctx context.Context, users []profile.NewUser, at time.Time) ([]profile.User, error) {
 	out := make([]profile.User, 0, len(users))
 	created := at.UTC().Truncate(time.Millisecond)
-	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx,
 			`INSERT INTO users (handle, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)`)
 		if err != nil {

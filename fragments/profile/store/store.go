@@ -22,21 +22,14 @@ import (
 var migrations embed.FS
 
 // Store is profile's SQLite store.
-type Store struct{ db *sql.DB }
+type Store struct{ sqlite.Store }
 
 var _ profile.Store = (*Store)(nil)
 
 // Open opens the SQLite file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlite.Open(ctx, path, migrations)
-	if err != nil {
-		return nil, err
-	}
-	return &Store{db: db}, nil
+	return sqlite.OpenStore(ctx, path, migrations, func(db sqlite.Store) *Store { return &Store{db} })
 }
-
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
 
 var errNoUser = fault.New(fault.NotFound, "No one on murmur has that handle.")
 
@@ -56,7 +49,7 @@ func scanUser(row interface{ Scan(...any) error }) (profile.User, error) {
 // CreateUser inserts an account; a taken handle (in any case) is a Conflict.
 func (s *Store) CreateUser(ctx context.Context, n profile.NewUser) (profile.User, error) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	res, err := s.db.ExecContext(ctx,
+	res, err := s.DB.ExecContext(ctx,
 		`INSERT INTO users (handle, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)`,
 		n.Handle, n.DisplayName, n.PasswordHash, now.UnixMilli())
 	var se sqlite3.Error
@@ -75,7 +68,7 @@ func (s *Store) CreateUser(ctx context.Context, n profile.NewUser) (profile.User
 
 // UserByHandle finds a user by (lower-case) handle.
 func (s *Store) UserByHandle(ctx context.Context, handle string) (profile.User, error) {
-	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE handle = ?`, handle))
+	return scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE handle = ?`, handle))
 }
 
 // parseID reads a user id; anything but a positive decimal number names no one.
@@ -90,7 +83,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (profile.User, error) {
 	if !ok {
 		return profile.User{}, fault.New(fault.NotFound, "No such user.")
 	}
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
+	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
 	if fault.Is(err, fault.NotFound) {
 		err = fault.New(fault.NotFound, "No such user.")
 	}
@@ -109,7 +102,7 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]profile.User, e
 	if len(args) == 0 {
 		return []profile.User{}, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (?`+strings.Repeat(",?", len(args)-1)+`)`, args...)
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE id IN (?`+strings.Repeat(",?", len(args)-1)+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +133,7 @@ func (s *Store) PasswordHash(ctx context.Context, handle string) (profile.User, 
 	var u profile.User
 	var id, created int64
 	var hash string
-	err := s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE handle = ?`, handle).
+	err := s.DB.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE handle = ?`, handle).
 		Scan(&id, &u.Handle, &u.DisplayName, &u.Bio, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", errNoUser
@@ -156,7 +149,7 @@ func (s *Store) UpdateProfile(ctx context.Context, id string, ch profile.Profile
 		return profile.User{}, fault.New(fault.NotFound, "No such user.")
 	}
 	var u profile.User
-	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
 		if ch.DisplayName != nil {
 			if _, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, *ch.DisplayName, n); err != nil {
 				return err
@@ -191,7 +184,7 @@ func (s *Store) SearchUsers(ctx context.Context, prefix string, limit int, curso
 		after = string(raw)
 	}
 	pattern := escapeLike(prefix) + "%"
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+userColumns+` FROM users
 		WHERE (handle LIKE ?1 ESCAPE '\' OR display_name LIKE ?1 ESCAPE '\') AND handle > ?2
 		ORDER BY handle LIMIT ?3`, pattern, after, limit+1)
 	if err != nil {

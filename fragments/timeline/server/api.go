@@ -6,7 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/timeline"
 )
 
@@ -32,15 +33,15 @@ func (s *server) registerAPI(api huma.API) {
 			"{\"event\":\"like.changed\",\"id\":\"…\",\"like_count\":N}; " +
 			"after a reconnect that missed more than 50 tweets it also sends {\"event\":\"resync\"}: read this list afresh. " +
 			"The socket closes (1008) when the session that opened it expires.",
-		Tags: []string{"timeline"}, Security: web.Security, Errors: []int{401, 422},
+		Tags: []string{"timeline"}, Security: jsonapi.Security, Errors: []int{401, 422},
 	}, func(ctx context.Context, in *homeInput) (*homeOutput, error) {
-		v, err := web.RequireViewer(ctx)
+		v, err := viewer.Require(ctx)
 		if err != nil {
 			return nil, err
 		}
 		page, err := s.Homes.Home(ctx, callerFrom(ctx, v), in.Sort, in.Cursor, in.Limit)
 		if err != nil {
-			return nil, web.APIError(err)
+			return nil, jsonapi.Error(err)
 		}
 		out := TweetList{Items: page.Tweets}
 		if page.Next != "" {

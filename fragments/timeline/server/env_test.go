@@ -12,8 +12,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile/profiletest"
 	"murmur/fragments/timeline"
 	"murmur/fragments/timeline/live"
@@ -46,7 +46,7 @@ func mustEnv(t *testing.T) *env {
 	src := timelinetest.MustSources(t)
 	e := &env{Sources: src, tweets: src.Tweets, follow: src.Follow, profile: src.Profile, redis: src.Redis, sessions: src.Sessions}
 	e.homes = timeline.NewHomes(src.TweetsClient, src.FollowClient)
-	metrics := web.NewMetrics("timeline")
+	metrics := telemetry.NewMetrics("timeline")
 	e.hub = live.NewHub(live.Deps{
 		Homes: e.homes, Graph: src.FollowClient, Cards: src.TweetsClient, Markup: server.LiveMarkup(),
 		Logger: logger, Metrics: metrics.Registry,

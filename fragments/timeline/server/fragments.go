@@ -10,7 +10,8 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/timeline"
 )
 
@@ -34,25 +35,25 @@ type home struct {
 }
 
 func (s *server) render(c *gin.Context, status int, name string, data any) {
-	web.HTML(c, status, s.tmpl, name, data)
+	render.HTML(c, status, s.tmpl, name, data)
 }
 
 // signInURL is where a signed-out viewer is sent to sign in.
-func (s *server) signInURL(c *gin.Context, l web.Links) string {
+func (s *server) signInURL(c *gin.Context, l render.Links) string {
 	if l.Shell || s.SignInURL == "" {
 		return l.Home()
 	}
-	return web.OnBrowserHost(c, s.SignInURL)
+	return render.OnBrowserHost(c, s.SignInURL)
 }
 
 // whoToFollow is where the empty timeline points: the shell's widget on
 // the same page, or the follow service's own page.
-func (s *server) whoToFollow(c *gin.Context, l web.Links) string {
+func (s *server) whoToFollow(c *gin.Context, l render.Links) string {
 	if l.Shell {
 		return "#who-to-follow"
 	}
 	if s.FollowURL != "" {
-		return web.OnBrowserHost(c, strings.TrimRight(s.FollowURL, "/")+"/follow/")
+		return render.OnBrowserHost(c, strings.TrimRight(s.FollowURL, "/")+"/follow/")
 	}
 	return "/follow/"
 }
@@ -65,7 +66,7 @@ func (s *server) signInPrompt(c *gin.Context) {
 // signInPromptData is the "signin-prompt" partial's data.
 func (s *server) signInPromptData(c *gin.Context) map[string]string {
 	return map[string]string{"Message": "Sign in to see the tweets of the people you follow.",
-		"Home": s.signInURL(c, web.LinksFor(c, service))}
+		"Home": s.signInURL(c, render.LinksFor(c, service))}
 }
 
 // readFeed reads a page of the viewer's home and the cards that show it.
@@ -73,7 +74,7 @@ func (s *server) readFeed(c *gin.Context, v auth.Viewer, sort, cursor string) (f
 	if sort == "" {
 		sort = timeline.SortRecent
 	}
-	f := feed{Sort: sort, Since: "0", WhoToFollow: s.whoToFollow(c, web.LinksFor(c, service))}
+	f := feed{Sort: sort, Since: "0", WhoToFollow: s.whoToFollow(c, render.LinksFor(c, service))}
 	if !timeline.ValidSort(sort) {
 		return f, fault.New(fault.Invalid, "Unknown order %q.", sort)
 	}
@@ -112,14 +113,14 @@ func (s *server) readFeed(c *gin.Context, v auth.Viewer, sort, cursor string) (f
 // and its live socket, or a sign-in prompt (never an empty body, which
 // would make nginx show the fallback).
 func (s *server) homeFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.signInPrompt(c)
 		return
 	}
 	f, err := s.readFeed(c, *v, c.Query("sort"), "")
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
@@ -128,7 +129,7 @@ func (s *server) homeFragment(c *gin.Context) {
 // feedFragment is the feed alone, to refresh it or switch its order; with
 // a cursor, only the next page's cards, to append.
 func (s *server) feedFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.signInPrompt(c)
 		return
@@ -136,7 +137,7 @@ func (s *server) feedFragment(c *gin.Context) {
 	cursor := c.Query("cursor")
 	f, err := s.readFeed(c, *v, c.Query("sort"), cursor)
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	name := "feed"

@@ -23,8 +23,9 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile/profiletest"
 	"murmur/fragments/timeline"
 	"murmur/fragments/timeline/live"
@@ -87,7 +88,7 @@ func mustFanOutEnv(b *testing.B) *fanOutEnv {
 	b.Cleanup(func() { tst.Close() })
 	tweetsSrv := httptest.NewServer(tweetsserver.New(tweetsserver.Deps{
 		Tweets: tweets.NewService(tst, dir, quietBus{}, tweets.WithLogger(logger)), People: dir,
-		Verifier: e.sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("tweets"),
+		Verifier: e.sessions.Verifier, Logger: logger, Metrics: telemetry.NewMetrics("tweets"),
 	}))
 	b.Cleanup(tweetsSrv.Close)
 
@@ -97,7 +98,7 @@ func mustFanOutEnv(b *testing.B) *fanOutEnv {
 	}
 	b.Cleanup(func() { fst.Close() })
 	followSrv := httptest.NewServer(followserver.New(followserver.Deps{
-		Graph: follow.NewGraph(fst, dir, quietBus{}), Verifier: e.sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("follow"),
+		Graph: follow.NewGraph(fst, dir, quietBus{}), Verifier: e.sessions.Verifier, Logger: logger, Metrics: telemetry.NewMetrics("follow"),
 	}))
 	b.Cleanup(followSrv.Close)
 	e.tweets, e.follow = sources.NewTweets(tweetsSrv.URL), sources.NewFollow(followSrv.URL)
@@ -230,7 +231,7 @@ func BenchmarkLiveFanOut(b *testing.B) {
 		hub := e.hub()
 		timelineSrv := httptest.NewServer(server.New(server.Deps{
 			Homes: e.homes, Hub: hub, Verifier: e.sessions.Verifier, Logger: slog.New(slog.DiscardHandler),
-			Metrics: web.NewMetrics("timeline"), Done: done,
+			Metrics: telemetry.NewMetrics("timeline"), Done: done,
 		}))
 		b.Cleanup(timelineSrv.Close)
 		b.Cleanup(stop)
@@ -241,7 +242,7 @@ func BenchmarkLiveFanOut(b *testing.B) {
 		parallel(b, largest, func(i int) error {
 			f := e.followers[i]
 			h := http.Header{"Cookie": {(&http.Cookie{Name: auth.CookieName, Value: f.Token}).String()},
-				web.ShellHeader: {"1"}}
+				render.ShellHeader: {"1"}}
 			conn, resp, err := websocket.DefaultDialer.Dial(url, h)
 			if err != nil {
 				return fmt.Errorf("open /timeline/ws as %s: %v (%v)", f.Handle, err, resp)

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"html/template"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/layout"
 	"murmur/fragments/timeline/live"
 )
 
@@ -14,7 +14,7 @@ type liveMarkup struct{ tmpl *template.Template }
 
 // LiveMarkup returns the HTML messages the live hub sends to pages.
 func LiveMarkup() live.Markup {
-	return liveMarkup{web.ParseTemplates(templates, "templates/*.html")}
+	return liveMarkup{layout.Parse(templates, "templates/*.html")}
 }
 
 func (m liveMarkup) render(name string, data any) []byte {

@@ -6,12 +6,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/viewer"
+	"murmur/fragments/layout"
 )
 
 // nav is the header of the service opened on its own: who is signed in.
 type nav struct {
-	Links       web.Links
+	Links       render.Links
 	Viewer      *auth.Viewer
 	SignIn      string
 	WhoToFollow string
@@ -20,32 +22,32 @@ type nav struct {
 // homePage is the timeline service opened on its own: the same widget as
 // in the shell, in the same layout.
 func (s *server) homePage(c *gin.Context) {
-	links := web.LinksFor(c, service)
+	links := render.LinksFor(c, service)
 	p := links.Page("Home")
-	n := nav{Links: links, Viewer: web.ViewerOf(c), SignIn: s.signInURL(c, links), WhoToFollow: s.whoToFollow(c, links)}
+	n := nav{Links: links, Viewer: viewer.Of(c), SignIn: s.signInURL(c, links), WhoToFollow: s.whoToFollow(c, links)}
 	var err error
-	signedIn := web.SignedInNav{Links: links, SignIn: n.SignIn}
+	signedIn := render.SignedInNav{Links: links, SignIn: n.SignIn}
 	if n.Viewer != nil {
 		signedIn.Handle = n.Viewer.Handle
 	}
-	if p.Nav, err = web.Execute(s.tmpl, "signed-in-nav", signedIn); err != nil {
-		web.FragmentError(c, s.tmpl, err)
+	if p.Nav, err = layout.Execute(s.tmpl, "signed-in-nav", signedIn); err != nil {
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
-	if p.Left, err = web.Execute(s.tmpl, "side-about", n); err != nil {
-		web.FragmentError(c, s.tmpl, err)
+	if p.Left, err = layout.Execute(s.tmpl, "side-about", n); err != nil {
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	if n.Viewer == nil {
-		p.Main, err = web.Execute(s.tmpl, "signin-prompt", s.signInPromptData(c))
+		p.Main, err = layout.Execute(s.tmpl, "signin-prompt", s.signInPromptData(c))
 	} else {
 		var f feed
 		if f, err = s.readFeed(c, *n.Viewer, c.Query("sort"), ""); err == nil {
-			p.Main, err = web.Execute(s.tmpl, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
+			p.Main, err = layout.Execute(s.tmpl, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
 		}
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "layout", p)

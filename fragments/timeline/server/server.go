@@ -14,7 +14,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
+	"murmur/fragments/internal/viewer"
+	"murmur/fragments/layout"
 	"murmur/fragments/timeline"
 	"murmur/fragments/timeline/live"
 )
@@ -37,7 +42,10 @@ type Deps struct {
 	Hub      *live.Hub
 	Verifier *auth.Verifier
 	Logger   *slog.Logger
-	Metrics  *web.Metrics
+	Metrics  *telemetry.Metrics
+	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
+	// names the client; nil means nginx on this machine.
+	TrustedProxies []string
 	// Done ends when the service shuts down: open sockets are then closed
 	// with "going away", so clients reconnect (to another instance).
 	Done context.Context
@@ -55,7 +63,7 @@ type Deps struct {
 type server struct {
 	Deps
 	tmpl   *template.Template
-	assets *web.Assets
+	assets *layout.Assets
 }
 
 // New returns the timeline service's HTTP handler.
@@ -67,11 +75,11 @@ func New(d Deps) http.Handler {
 		d.Done = context.Background()
 	}
 	sub, _ := fs.Sub(assetFiles, "assets")
-	s := &server{Deps: d, tmpl: web.ParseTemplates(templates, "templates/*.html"), assets: web.NewAssets(sub)}
-	r := web.NewEngine(service, d.Logger, d.Metrics)
-	r.Use(web.Authenticate(d.Verifier), rememberCaller)
+	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"), assets: layout.NewAssets(sub)}
+	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
+	r.Use(viewer.Authenticate(d.Verifier), rememberCaller)
 
-	s.registerAPI(web.NewAPI(r, service, "murmur timeline API",
+	s.registerAPI(jsonapi.New(r, service, "murmur timeline API",
 		"The home timeline: my tweets and those of everyone I follow, newest or most liked first, "+
 			"and a websocket stream of what arrives (GET /timeline/api/stream)."))
 
@@ -87,7 +95,7 @@ func New(d Deps) http.Handler {
 	}
 	r.GET("/timeline/ws", s.socket(live.HTML))
 	r.GET("/timeline/api/stream", s.socket(live.JSON))
-	return web.Protect(r)
+	return serving.Protect(r)
 }
 
 // asset is the hashed URL of one of the timeline's own files.
@@ -101,7 +109,7 @@ type callerKey struct{}
 func rememberCaller(c *gin.Context) {
 	ctx := c.Request.Context()
 	c.Request = c.Request.WithContext(context.WithValue(ctx, callerKey{}, timeline.Caller{
-		Token: auth.TokenFrom(c.Request), Shell: web.LinksFor(c, service).Shell, RequestID: web.RequestID(ctx),
+		Token: auth.TokenFrom(c.Request), Shell: render.LinksFor(c, service).Shell, RequestID: telemetry.RequestID(ctx),
 	}))
 	c.Next()
 }

@@ -8,14 +8,14 @@ import (
 	"strings"
 	"time"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
 )
 
 // tweetsMount is where the timeline opened on its own forwards the tweets
 // service. Its page shows tweets' cards, whose images, like and delete
 // buttons and author links must reach tweets; behind the shell nginx routes
 // /tweets/ itself, but a service on its own port serves only its own prefix.
-// Cards fetched for such a page are asked for with web.MountHeader, so
+// Cards fetched for such a page are asked for with render.MountHeader, so
 // tweets writes their URLs under this mount.
 const tweetsMount = "/timeline/tweets"
 
@@ -41,8 +41,8 @@ func (s *server) tweetsProxy() http.Handler {
 			pr.Out.URL.Path = "/tweets" + strings.TrimPrefix(pr.In.URL.Path, tweetsMount)
 			pr.Out.URL.RawPath = ""
 			pr.Out.Host = pr.In.Host
-			pr.Out.Header.Del(web.ShellHeader)
-			pr.Out.Header.Set(web.MountHeader, tweetsMount)
+			pr.Out.Header.Del(render.ShellHeader)
+			pr.Out.Header.Set(render.MountHeader, tweetsMount)
 			pr.SetXForwarded()
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {

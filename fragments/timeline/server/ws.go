@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/problem"
 	"murmur/fragments/timeline/live"
 )
 
@@ -51,20 +52,20 @@ func (s *server) socket(format live.Format) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		v, ok := auth.ViewerFrom(c.Request.Context())
 		if !ok {
-			problem(c, http.StatusUnauthorized, "Sign in first: send a valid session token (Authorization: Bearer) or cookie.")
+			refuse(c, http.StatusUnauthorized, "Sign in first: send a valid session token (Authorization: Bearer) or cookie.")
 			return
 		}
 		if !websocket.IsWebSocketUpgrade(c.Request) {
-			problem(c, http.StatusBadRequest, "This is a websocket: connect with an Upgrade: websocket handshake.")
+			refuse(c, http.StatusBadRequest, "This is a websocket: connect with an Upgrade: websocket handshake.")
 			return
 		}
 		since := c.Query("since")
 		if since != "" && !sinceParam.MatchString(since) {
-			problem(c, http.StatusUnprocessableEntity, "since must be a tweet id.")
+			refuse(c, http.StatusUnprocessableEntity, "since must be a tweet id.")
 			return
 		}
 		if !originAllowed(c.Request) {
-			problem(c, http.StatusForbidden, "Cross-origin websocket refused.")
+			refuse(c, http.StatusForbidden, "Cross-origin websocket refused.")
 			return
 		}
 		// Join before the upgrade: once the client sees its socket open,
@@ -74,7 +75,7 @@ func (s *server) socket(format live.Format) gin.HandlerFunc {
 		sock := live.NewSocket(callerFrom(c.Request.Context(), v), format, since)
 		if err := s.Hub.Join(c.Request.Context(), sock); err != nil {
 			s.Logger.WarnContext(c.Request.Context(), "open live timeline", "err", err)
-			problem(c, http.StatusServiceUnavailable, "The live timeline is unavailable right now; retry shortly.")
+			refuse(c, http.StatusServiceUnavailable, "The live timeline is unavailable right now; retry shortly.")
 			return
 		}
 		conn, err := upgrader.Upgrade(c.Writer, c.Request, nil)
@@ -86,9 +87,10 @@ func (s *server) socket(format live.Format) gin.HandlerFunc {
 	}
 }
 
-func problem(c *gin.Context, status int, detail string) {
-	c.Header("Content-Type", "application/problem+json")
-	c.AbortWithStatusJSON(status, gin.H{"type": "about:blank", "title": http.StatusText(status), "status": status, "detail": detail})
+// refuse answers a handshake that opens no socket with a problem.
+func refuse(c *gin.Context, status int, detail string) {
+	c.Abort()
+	problem.Write(c.Writer, status, detail)
 }
 
 // serveSocket runs one connection: a reader that only watches for the

@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"murmur/fragments/internal/fault"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/timeline"
 )
 
@@ -57,13 +58,13 @@ func (cl client) do(ctx context.Context, c timeline.Caller, method, path string,
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	if c.Shell {
-		req.Header.Set(web.ShellHeader, "1")
+		req.Header.Set(render.ShellHeader, "1")
 	} else {
 		// The timeline opened on its own forwards tweets under its prefix.
-		req.Header.Set(web.MountHeader, "/timeline/tweets")
+		req.Header.Set(render.MountHeader, "/timeline/tweets")
 	}
 	if c.RequestID != "" {
-		req.Header.Set(web.RequestIDHeader, c.RequestID)
+		req.Header.Set(telemetry.RequestIDHeader, c.RequestID)
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {

@@ -20,8 +20,8 @@ import (
 	followstore "murmur/fragments/follow/store"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile/profiletest"
 	"murmur/fragments/timeline/sources"
 	"murmur/fragments/tweets"
@@ -62,7 +62,7 @@ func MustSources(tb testing.TB) *Sources {
 	tb.Cleanup(func() { tst.Close() })
 	s.Tweets = httptest.NewServer(tweetsserver.New(tweetsserver.Deps{
 		Tweets: tweets.NewService(tst, dir, s.MustBus(tb), tweets.WithLogger(s.logger)), People: dir,
-		Verifier: sessions.Verifier, Logger: s.logger, Metrics: web.NewMetrics("tweets"),
+		Verifier: sessions.Verifier, Logger: s.logger, Metrics: telemetry.NewMetrics("tweets"),
 	}))
 	tb.Cleanup(s.Tweets.Close)
 
@@ -72,7 +72,7 @@ func MustSources(tb testing.TB) *Sources {
 	}
 	tb.Cleanup(func() { fst.Close() })
 	s.Follow = httptest.NewServer(followserver.New(followserver.Deps{
-		Graph: follow.NewGraph(fst, dir, s.MustBus(tb)), Verifier: sessions.Verifier, Logger: s.logger, Metrics: web.NewMetrics("follow"),
+		Graph: follow.NewGraph(fst, dir, s.MustBus(tb)), Verifier: sessions.Verifier, Logger: s.logger, Metrics: telemetry.NewMetrics("follow"),
 	}))
 	tb.Cleanup(s.Follow.Close)
 	s.TweetsClient, s.FollowClient = sources.NewTweets(s.Tweets.URL), sources.NewFollow(s.Follow.URL)

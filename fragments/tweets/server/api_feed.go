@@ -6,7 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
 )
 
@@ -29,25 +30,23 @@ func (s *server) registerFeedAPI(api huma.API) {
 		Description: "A read, sent as POST because the author list can be long. Answers newest first " +
 			"(sort=recent) or most liked first, ties newest first (sort=popular); the cursor is a position " +
 			"in that order, so tweets posted meanwhile never repeat or skip entries of later pages.",
-		Tags: []string{"tweets"}, Security: web.Security, Errors: []int{401, 422},
+		Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 422},
 		// Room for the longest author list allowed.
 		MaxBodyBytes: 2 << 20,
-	}, func(ctx context.Context, in *feedInput) (*tweetListOutput, error) {
-		v, err := web.RequireViewer(ctx)
-		if err != nil {
-			return nil, err
-		}
-		page, err := s.Tweets.Feed(ctx, tweets.FeedRequest{
-			Authors: in.Body.Authors, Sort: in.Body.Sort, Cursor: in.Body.Cursor,
-			After: in.Body.After, Limit: in.Body.Limit,
-		}, v)
-		if err != nil {
-			return nil, web.APIError(err)
-		}
-		out := TweetList{Items: page.Tweets}
-		if page.Next != "" {
-			out.Next = &page.Next
-		}
-		return &tweetListOutput{Body: out}, nil
-	})
+	}, s.queryFeed)
+}
+
+func (s *server) queryFeed(ctx context.Context, in *feedInput) (*tweetListOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.Tweets.Feed(ctx, tweets.FeedRequest{
+		Authors: in.Body.Authors, Sort: in.Body.Sort, Cursor: in.Body.Cursor,
+		After: in.Body.After, Limit: in.Body.Limit,
+	}, v)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return tweetPage(page), nil
 }

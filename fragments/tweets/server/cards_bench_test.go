@@ -14,8 +14,8 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile/profiletest"
 	"murmur/fragments/tweets"
 	"murmur/fragments/tweets/server"
@@ -56,7 +56,7 @@ func BenchmarkCardsFragment(b *testing.B) {
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	h := server.New(server.Deps{
 		Tweets: tweets.NewService(st, dir, quietBus{}, tweets.WithLogger(logger)), People: dir,
-		Verifier: sessions.Verifier, Logger: logger, Metrics: web.NewMetrics("tweets"),
+		Verifier: sessions.Verifier, Logger: logger, Metrics: telemetry.NewMetrics("tweets"),
 	})
 
 	ids := seedCards(b, st, authors, reader.ID, 100)

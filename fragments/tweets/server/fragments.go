@@ -8,7 +8,10 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/htmx"
+	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
 )
 
@@ -17,12 +20,12 @@ import (
 const maxPostBody = 64 << 10
 
 func (s *server) render(c *gin.Context, status int, name string, data any) {
-	web.HTML(c, status, s.tmpl, name, data)
+	render.HTML(c, status, s.tmpl, name, data)
 }
 
 // signInPrompt answers a fragment that needs a signed-in viewer.
 func (s *server) signInPrompt(c *gin.Context, status int, message string) {
-	s.render(c, status, "signin-prompt", prompt{Message: message, Home: s.signInURL(c, web.LinksFor(c, service))})
+	s.render(c, status, "signin-prompt", prompt{Message: message, Home: s.signInURL(c, render.LinksFor(c, service))})
 }
 
 func orAnonymous(v *auth.Viewer) auth.Viewer {
@@ -34,7 +37,7 @@ func orAnonymous(v *auth.Viewer) auth.Viewer {
 
 // composeFragment is the compose box, or a sign-in prompt.
 func (s *server) composeFragment(c *gin.Context) {
-	if web.ViewerOf(c) == nil {
+	if viewer.Of(c) == nil {
 		s.signInPrompt(c, http.StatusOK, "Sign in to post on murmur.")
 		return
 	}
@@ -44,7 +47,7 @@ func (s *server) composeFragment(c *gin.Context) {
 // postFragment posts the compose box. It answers with an empty box and
 // fires tweet-created, or with the box as typed and the reason it was refused.
 func (s *server) postFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.signInPrompt(c, http.StatusUnauthorized, "Your session has ended. Sign in again to post.")
 		return
@@ -56,7 +59,7 @@ func (s *server) postFragment(c *gin.Context) {
 	for _, id := range c.PostFormArray("media_ids") {
 		alt := c.PostForm("alt_" + id)
 		media = append(media, tweets.Attachment{ID: id, Alt: &alt})
-		shown = append(shown, attachment{ID: id, URL: web.LinksFor(c, service).Self() + "/media/" + id, Alt: alt})
+		shown = append(shown, attachment{ID: id, URL: render.LinksFor(c, service).Self() + "/media/" + id, Alt: alt})
 	}
 	if _, err := s.Tweets.Post(c.Request.Context(), *v, text, media); err != nil {
 		box := newCompose(c, text)
@@ -64,23 +67,23 @@ func (s *server) postFragment(c *gin.Context) {
 		if fault.KindOf(err) == fault.Internal {
 			s.Logger.ErrorContext(c.Request.Context(), "post tweet", "err", err)
 		}
-		s.render(c, fault.Status(err), "compose", box)
+		s.render(c, problem.Status(err), "compose", box)
 		return
 	}
-	web.Trigger(c, web.EventTweetCreated)
+	htmx.Trigger(c, htmx.TweetCreated)
 	s.render(c, http.StatusOK, "compose", newCompose(c, ""))
 }
 
 // uploadFragment takes the images chosen in the compose box and answers
 // one preview (with an alt text field) per image, to append to the box.
 func (s *server) uploadFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.render(c, http.StatusUnauthorized, "attachment", attachment{Error: "Your session has ended. Sign in again to upload images."})
 		return
 	}
 	if err := parseUpload(c.Writer, c.Request, tweets.MaxMedia); err != nil {
-		s.render(c, fault.Status(err), "attachment", attachment{Error: fault.Message(err)})
+		s.render(c, problem.Status(err), "attachment", attachment{Error: fault.Message(err)})
 		return
 	}
 	form := c.Request.MultipartForm
@@ -109,11 +112,11 @@ func (s *server) uploadFragment(c *gin.Context) {
 				s.Logger.ErrorContext(c.Request.Context(), "upload image", "err", err)
 			}
 			failed++
-			status = fault.Status(err)
+			status = problem.Status(err)
 			out = append(out, attachment{Error: fh.Filename + ": " + fault.Message(err)})
 			continue
 		}
-		out = append(out, attachment{ID: m.ID, URL: web.LinksFor(c, service).Self() + "/media/" + m.ID})
+		out = append(out, attachment{ID: m.ID, URL: render.LinksFor(c, service).Self() + "/media/" + m.ID})
 	}
 	if failed < len(files) {
 		status = http.StatusOK
@@ -123,9 +126,9 @@ func (s *server) uploadFragment(c *gin.Context) {
 
 // cardFragment is one tweet's card.
 func (s *server) cardFragment(c *gin.Context) {
-	t, err := s.Tweets.Tweet(c.Request.Context(), c.Param("id"), orAnonymous(web.ViewerOf(c)))
+	t, err := s.Tweets.Tweet(c.Request.Context(), c.Param("id"), orAnonymous(viewer.Of(c)))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "card", s.cards(c, []tweets.Tweet{t})[0])
@@ -141,12 +144,12 @@ func (s *server) cardsFragment(c *gin.Context) {
 		}
 	}
 	if len(ids) > 100 {
-		web.FragmentError(c, s.tmpl, fault.New(fault.Invalid, "At most 100 tweets at a time."))
+		render.FragmentError(c, s.tmpl, fault.New(fault.Invalid, "At most 100 tweets at a time."))
 		return
 	}
-	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(web.ViewerOf(c)))
+	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(viewer.Of(c)))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, http.StatusOK, "cards", s.cards(c, list))
@@ -155,17 +158,17 @@ func (s *server) cardsFragment(c *gin.Context) {
 // deleteFragment deletes the viewer's tweet; the card removes itself and
 // tweet-deleted tells the other widgets.
 func (s *server) deleteFragment(c *gin.Context) {
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
 		s.signInPrompt(c, http.StatusUnauthorized, "Your session has ended. Sign in again to delete.")
 		return
 	}
 	if err := s.Tweets.Delete(c.Request.Context(), c.Param("id"), *v); err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	// The swap removes the card holding the button that asked.
-	web.TriggerOnBody(c, web.EventTweetDeleted)
+	htmx.TriggerOnBody(c, htmx.TweetDeleted)
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", nil)
 }
@@ -174,24 +177,24 @@ func (s *server) deleteFragment(c *gin.Context) {
 // its new state.
 func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		v := web.ViewerOf(c)
+		v := viewer.Of(c)
 		if v == nil {
 			s.signInPrompt(c, http.StatusUnauthorized, "Sign in to like tweets.")
 			return
 		}
 		l, err := s.Tweets.SetLike(c.Request.Context(), c.Param("id"), *v, liked)
 		if err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
-		web.Trigger(c, web.EventLikeChanged)
-		s.render(c, http.StatusOK, "like", card{Links: web.LinksFor(c, service), Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
+		htmx.Trigger(c, htmx.LikeChanged)
+		s.render(c, http.StatusOK, "like", card{Links: render.LinksFor(c, service), Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
 	}
 }
 
 // userTweets loads a page of the tweets of the person with a handle.
 func (s *server) userTweets(c *gin.Context, handle string) (tweetList, error) {
-	l := tweetList{Links: web.LinksFor(c, service), Viewer: web.ViewerOf(c)}
+	l := tweetList{Links: render.LinksFor(c, service), Viewer: viewer.Of(c)}
 	p, err := s.People.ByHandle(c.Request.Context(), handle)
 	if err != nil {
 		return l, err
@@ -213,7 +216,7 @@ func (s *server) userTweetsFragment(c *gin.Context) {
 	case fault.Is(err, fault.NotFound):
 		s.render(c, http.StatusNotFound, "no-user", l)
 	case err != nil:
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 	case c.Query("cursor") != "":
 		s.render(c, http.StatusOK, "tweet-rows", l)
 	default:

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/htmx"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/tweets/tweetstest"
 )
 
@@ -71,8 +72,8 @@ func TestPostFragment(t *testing.T) {
 		if resp.Status != 200 {
 			t.Fatalf("status = %d %s", resp.Status, resp)
 		}
-		if got := resp.Header.Get("HX-Trigger"); got != web.EventTweetCreated {
-			t.Errorf("HX-Trigger = %q, want %q", got, web.EventTweetCreated)
+		if got := resp.Header.Get("HX-Trigger"); got != htmx.TweetCreated {
+			t.Errorf("HX-Trigger = %q, want %q", got, htmx.TweetCreated)
 		}
 		if body := resp.String(); strings.Contains(body, "hello from the box") || strings.Contains(body, img.ID) {
 			t.Errorf("the answered compose box is not empty: %s", body)
@@ -218,7 +219,7 @@ func TestCardShowsTweet(t *testing.T) {
 		}
 	})
 	t.Run("behind the shell", func(t *testing.T) {
-		body := s.do(t, "GET", path, "", nil, web.ShellHeader, "1").String()
+		body := s.do(t, "GET", path, "", nil, render.ShellHeader, "1").String()
 		if !strings.Contains(body, `href="/u/ada"`) {
 			t.Errorf("card behind the shell does not link /u/ada: %s", body)
 		}
@@ -395,7 +396,7 @@ func TestLikeAndDeleteFragments(t *testing.T) {
 	counts := []string{"1", "1", "0"}
 	for i, st := range steps {
 		resp := s.do(t, st.method, likePath, "", nil, cookie(bob.Token)...)
-		if resp.Status != 200 || resp.Header.Get("HX-Trigger") != web.EventLikeChanged {
+		if resp.Status != 200 || resp.Header.Get("HX-Trigger") != htmx.LikeChanged {
 			t.Fatalf("step %d: %d HX-Trigger %q, want 200 like-changed", i, resp.Status, resp.Header.Get("HX-Trigger"))
 		}
 		body := resp.String()

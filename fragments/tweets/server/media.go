@@ -12,7 +12,9 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
 )
 
@@ -85,6 +87,7 @@ type mediaFileOutput struct {
 	Body         []byte
 }
 
+// registerMediaAPI adds uploading an image and reading an image's bytes.
 func (s *server) registerMediaAPI(api huma.API) {
 	// The multipart body is read here, with its size capped, before huma
 	// parses it (huma then reuses the parsed form): an oversized upload is
@@ -96,7 +99,7 @@ func (s *server) registerMediaAPI(api huma.API) {
 			return
 		}
 		if err := parseUpload(c.Writer, c.Request, 1); err != nil {
-			huma.WriteErr(api, ctx, fault.Status(err), fault.Message(err))
+			huma.WriteErr(api, ctx, problem.Status(err), fault.Message(err))
 			return
 		}
 		defer c.Request.MultipartForm.RemoveAll()
@@ -109,31 +112,9 @@ func (s *server) registerMediaAPI(api huma.API) {
 		Description: "Checks and re-encodes the image (no EXIF or other metadata survives) and keeps it for a day " +
 			"for you to attach to a tweet with media_ids. Over 5 MB is 413; a file that is not a JPEG, PNG, GIF or WebP " +
 			"is 415; a damaged image or one too large in pixels is 422.",
-		Security: web.Security, Errors: []int{401, 413, 415, 422},
+		Security: jsonapi.Security, Errors: []int{401, 413, 415, 422},
 		Middlewares: huma.Middlewares{readBody},
-	}, func(ctx context.Context, in *uploadInput) (*mediaOutput, error) {
-		v, err := web.RequireViewer(ctx)
-		if err != nil {
-			return nil, err
-		}
-		form := in.RawBody.Data()
-		if form.File.File != nil {
-			form.File.Close()
-		}
-		fhs := in.RawBody.Form.File["file"]
-		if len(fhs) != 1 {
-			return nil, huma.Error422UnprocessableEntity("Send exactly one image, in a part named file.")
-		}
-		data, err := readImage(fhs[0])
-		if err != nil {
-			return nil, web.APIError(err)
-		}
-		m, err := s.Tweets.Upload(ctx, v.ID, data, form.Alt)
-		if err != nil {
-			return nil, web.APIError(err)
-		}
-		return &mediaOutput{Body: m}, nil
-	})
+	}, s.uploadMedia)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "get-media", Method: http.MethodGet, Path: "/tweets/media/{id}",
@@ -145,17 +126,43 @@ func (s *server) registerMediaAPI(api huma.API) {
 				"image/jpeg": {}, "image/png": {}, "image/gif": {},
 			},
 		}},
-	}, func(ctx context.Context, in *mediaFileInput) (*mediaFileOutput, error) {
-		f, err := s.Tweets.MediaFile(ctx, in.ID)
-		if err != nil {
-			return nil, web.APIError(err)
-		}
-		return &mediaFileOutput{
-			ContentType: f.ContentType, Body: f.Data,
-			CacheControl: "public, max-age=31536000, immutable",
-			NoSniff:      "nosniff",
-			// Opened on its own, an image cannot run anything.
-			Policy: "default-src 'none'; sandbox",
-		}, nil
-	})
+	}, s.mediaFile)
+}
+
+func (s *server) uploadMedia(ctx context.Context, in *uploadInput) (*mediaOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	form := in.RawBody.Data()
+	if form.File.File != nil {
+		form.File.Close()
+	}
+	fhs := in.RawBody.Form.File["file"]
+	if len(fhs) != 1 {
+		return nil, huma.Error422UnprocessableEntity("Send exactly one image, in a part named file.")
+	}
+	data, err := readImage(fhs[0])
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	m, err := s.Tweets.Upload(ctx, v.ID, data, form.Alt)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &mediaOutput{Body: m}, nil
+}
+
+func (s *server) mediaFile(ctx context.Context, in *mediaFileInput) (*mediaFileOutput, error) {
+	f, err := s.Tweets.MediaFile(ctx, in.ID)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &mediaFileOutput{
+		ContentType: f.ContentType, Body: f.Data,
+		CacheControl: "public, max-age=31536000, immutable",
+		NoSniff:      "nosniff",
+		// Opened on its own, an image cannot run anything.
+		Policy: "default-src 'none'; sandbox",
+	}, nil
 }

@@ -7,28 +7,30 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/fault"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/viewer"
+	"murmur/fragments/layout"
 )
 
 // nav is the header of the service opened on its own: who is signed in.
 // (The people search and sign-out belong to profile.)
-type nav = web.SignedInNav
+type nav = render.SignedInNav
 
-func (s *server) page(c *gin.Context, title string) (web.Page, error) {
-	links := web.LinksFor(c, service)
+func (s *server) page(c *gin.Context, title string) (layout.Page, error) {
+	links := render.LinksFor(c, service)
 	p := links.Page(title)
 	n := nav{Links: links, SignIn: s.signInURL(c, links)}
-	if v := web.ViewerOf(c); v != nil {
+	if v := viewer.Of(c); v != nil {
 		n.Handle = v.Handle
 	}
 	var err error
-	if p.Nav, err = web.Execute(s.tmpl, "signed-in-nav", n); err != nil {
+	if p.Nav, err = layout.Execute(s.tmpl, "signed-in-nav", n); err != nil {
 		return p, err
 	}
-	if p.Left, err = web.Execute(s.tmpl, "side-about", n); err != nil {
+	if p.Left, err = layout.Execute(s.tmpl, "side-about", n); err != nil {
 		return p, err
 	}
-	p.Right, err = web.Execute(s.tmpl, "side-tips", n)
+	p.Right, err = layout.Execute(s.tmpl, "side-tips", n)
 	return p, err
 }
 
@@ -37,22 +39,22 @@ func (s *server) page(c *gin.Context, title string) (web.Page, error) {
 func (s *server) homePage(c *gin.Context) {
 	p, err := s.page(c, "Tweets")
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
-	v := web.ViewerOf(c)
+	v := viewer.Of(c)
 	if v == nil {
-		p.Main, err = web.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, web.LinksFor(c, service))})
+		p.Main, err = layout.Execute(s.tmpl, "signin-prompt", prompt{Message: "Sign in to post and see your tweets.", Home: s.signInURL(c, render.LinksFor(c, service))})
 		if err != nil {
-			web.FragmentError(c, s.tmpl, err)
+			render.FragmentError(c, s.tmpl, err)
 			return
 		}
 		s.render(c, http.StatusOK, "layout", p)
 		return
 	}
-	box, err := web.Execute(s.tmpl, "compose", newCompose(c, ""))
+	box, err := layout.Execute(s.tmpl, "compose", newCompose(c, ""))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	list, err := s.userTweets(c, v.Handle)
@@ -60,15 +62,15 @@ func (s *server) homePage(c *gin.Context) {
 	switch {
 	case fault.Is(err, fault.NotFound):
 		// The session outlived its account, or profile does not know it yet.
-		mine, err = web.Execute(s.tmpl, "no-user", list)
+		mine, err = layout.Execute(s.tmpl, "no-user", list)
 	case err != nil:
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	default:
-		mine, err = web.Execute(s.tmpl, "tweet-list", list)
+		mine, err = layout.Execute(s.tmpl, "tweet-list", list)
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	p.Main = box + mine
@@ -79,7 +81,7 @@ func (s *server) homePage(c *gin.Context) {
 func (s *server) userPage(c *gin.Context) {
 	p, err := s.page(c, "@"+c.Param("handle"))
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	status := http.StatusOK
@@ -87,15 +89,15 @@ func (s *server) userPage(c *gin.Context) {
 	switch {
 	case fault.Is(err, fault.NotFound):
 		status = http.StatusNotFound
-		p.Main, err = web.Execute(s.tmpl, "no-user", list)
+		p.Main, err = layout.Execute(s.tmpl, "no-user", list)
 	case err != nil:
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	default:
-		p.Main, err = web.Execute(s.tmpl, "tweet-list", list)
+		p.Main, err = layout.Execute(s.tmpl, "tweet-list", list)
 	}
 	if err != nil {
-		web.FragmentError(c, s.tmpl, err)
+		render.FragmentError(c, s.tmpl, err)
 		return
 	}
 	s.render(c, status, "layout", p)

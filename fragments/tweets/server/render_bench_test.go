@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/layout"
 	"murmur/fragments/tweets"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkRenderCards(b *testing.B) {
 	tmpl := parseTemplates()
 	viewer := &auth.Viewer{ID: "1", Handle: "author0"}
 	for _, shell := range []bool{false, true} {
-		links := web.Links{Shell: shell, Service: service, Mount: "/" + service}
+		links := render.Links{Shell: shell, Service: service, Mount: "/" + service}
 		cards := make([]card, 20)
 		created := time.Now().Add(-3 * time.Hour)
 		for i := range cards {
@@ -41,7 +42,7 @@ func BenchmarkRenderCards(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("cards=20/shell=%t", shell), func(b *testing.B) {
 			for b.Loop() {
-				out, err := web.Execute(tmpl, "cards", cards)
+				out, err := layout.Execute(tmpl, "cards", cards)
 				if err != nil {
 					b.Fatal(err)
 				}

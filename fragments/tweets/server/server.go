@@ -12,8 +12,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/people"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
+	"murmur/fragments/internal/viewer"
+	"murmur/fragments/layout"
 	"murmur/fragments/tweets"
 )
 
@@ -34,7 +38,10 @@ type Deps struct {
 	People   Directory
 	Verifier *auth.Verifier
 	Logger   *slog.Logger
-	Metrics  *web.Metrics
+	Metrics  *telemetry.Metrics
+	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
+	// names the client; nil means nginx on this machine.
+	TrustedProxies []string
 	// SignInURL is where a signed-out visitor of the service opened on its
 	// own is sent to sign in: profile's own page. Behind the shell the
 	// shell's home is used instead.
@@ -44,7 +51,7 @@ type Deps struct {
 // parseTemplates adds this service's templates, which use a few functions
 // of their own (linkify), to the common layout and partials.
 func parseTemplates() *template.Template {
-	return template.Must(web.ParseTemplates(nil).Funcs(funcs).ParseFS(templates, "templates/*.html"))
+	return template.Must(layout.Parse(nil).Funcs(funcs).ParseFS(templates, "templates/*.html"))
 }
 
 type server struct {
@@ -58,12 +65,13 @@ func New(d Deps) http.Handler {
 		d.Logger = slog.Default()
 	}
 	s := &server{Deps: d, tmpl: parseTemplates()}
-	r := web.NewEngine(service, d.Logger, d.Metrics)
-	r.Use(web.Authenticate(d.Verifier))
+	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
+	r.Use(viewer.Authenticate(d.Verifier))
 
-	api := web.NewAPI(r, service, "murmur tweets API",
+	api := jsonapi.New(r, service, "murmur tweets API",
 		"Tweets, their images and likes. Ids are time-ordered 64-bit numbers written as strings.")
-	s.registerAPI(api)
+	s.registerTweetsAPI(api)
+	s.registerLikesAPI(api)
 	s.registerMediaAPI(api)
 	s.registerFeedAPI(api)
 
@@ -80,5 +88,5 @@ func New(d Deps) http.Handler {
 	f.PUT("/tweets/:id/like", s.likeFragment(true))
 	f.DELETE("/tweets/:id/like", s.likeFragment(false))
 	f.GET("/users/:handle/tweets", s.userTweetsFragment)
-	return web.Protect(r)
+	return serving.Protect(r)
 }

@@ -20,8 +20,8 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
-	"murmur/fragments/internal/web"
 	"murmur/fragments/profile/profiletest"
 	"murmur/fragments/tweets"
 	"murmur/fragments/tweets/server"
@@ -74,7 +74,7 @@ func mustStack(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	metrics := web.NewMetrics("tweets")
+	metrics := telemetry.NewMetrics("tweets")
 	s.Bus, err = events.Connect(s.Redis.URL, logger, metrics.Registry)
 	if err != nil {
 		t.Fatal(err)

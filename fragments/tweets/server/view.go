@@ -9,7 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
 )
 
@@ -46,7 +47,7 @@ func linkify(text string) template.HTML {
 
 // card is one tweet as a viewer sees it.
 type card struct {
-	Links  web.Links
+	Links  render.Links
 	Viewer *auth.Viewer
 	Tweet  tweets.Tweet
 }
@@ -56,7 +57,7 @@ func (c card) Mine() bool { return c.Viewer != nil && c.Viewer.ID == c.Tweet.Aut
 
 // tweetList is a person's tweets, a page at a time.
 type tweetList struct {
-	Links  web.Links
+	Links  render.Links
 	Viewer *auth.Viewer
 	Handle string
 	Cards  []card
@@ -88,7 +89,7 @@ type compose struct {
 }
 
 func newCompose(c *gin.Context, text string) compose {
-	return compose{Self: web.LinksFor(c, service).Self(), Text: text, Left: tweets.MaxText - tweets.Length(strings.TrimSpace(text)),
+	return compose{Self: render.LinksFor(c, service).Self(), Text: text, Left: tweets.MaxText - tweets.Length(strings.TrimSpace(text)),
 		MaxMedia: tweets.MaxMedia, MaxText: tweets.MaxText}
 }
 
@@ -100,15 +101,15 @@ type prompt struct {
 
 // signInURL is where a signed-out viewer signs in: the shell's home behind
 // the shell, profile's own page otherwise.
-func (s *server) signInURL(c *gin.Context, l web.Links) string {
+func (s *server) signInURL(c *gin.Context, l render.Links) string {
 	if l.Shell || s.SignInURL == "" {
 		return l.Home()
 	}
-	return web.OnBrowserHost(c, s.SignInURL)
+	return render.OnBrowserHost(c, s.SignInURL)
 }
 
 func (s *server) cards(c *gin.Context, list []tweets.Tweet) []card {
-	links, v := web.LinksFor(c, service), web.ViewerOf(c)
+	links, v := render.LinksFor(c, service), viewer.Of(c)
 	out := make([]card, len(list))
 	for i, t := range list {
 		out[i] = card{Links: links, Viewer: v, Tweet: t}

@@ -84,7 +84,7 @@ const feedWindow, feedWindowAuthors = 2000, 50
 
 // ids runs a query of tweet ids.
 func (s *Store) ids(ctx context.Context, query string, args ...any) ([]any, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.DB.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

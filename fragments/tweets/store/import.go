@@ -17,7 +17,7 @@ import (
 // publishes no events; the texts must already be valid (tweets.CleanText).
 // An id that is taken is a Conflict that leaves the store as it was.
 func (s *Store) ImportTweets(ctx context.Context, list []tweets.ImportedTweet) error {
-	return sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+	return sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx,
 			`INSERT INTO tweets (id, author_id, text, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 		if err != nil {
@@ -47,7 +47,7 @@ func (s *Store) ImportTweets(ctx context.Context, list []tweets.ImportedTweet) e
 // like of a tweet that does not exist is NotFound.
 func (s *Store) ImportLikes(ctx context.Context, likes []tweets.ImportedLike) (int, error) {
 	added := 0
-	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
 		insert, err := tx.PrepareContext(ctx,
 			`INSERT INTO likes (tweet_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`)
 		if err != nil {

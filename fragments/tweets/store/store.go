@@ -19,21 +19,14 @@ import (
 var migrations embed.FS
 
 // Store is the tweets service's SQLite store.
-type Store struct{ db *sql.DB }
+type Store struct{ sqlite.Store }
 
 var _ tweets.Store = (*Store)(nil)
 
 // Open opens the SQLite file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	db, err := sqlite.Open(ctx, path, migrations)
-	if err != nil {
-		return nil, err
-	}
-	return &Store{db: db}, nil
+	return sqlite.OpenStore(ctx, path, migrations, func(db sqlite.Store) *Store { return &Store{db} })
 }
-
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
 
 var (
 	errNoTweet = fault.New(fault.NotFound, "This tweet does not exist or was deleted.")
@@ -42,7 +35,7 @@ var (
 
 // CreateMedia keeps an uploaded image, not yet attached to any tweet.
 func (s *Store) CreateMedia(ctx context.Context, m tweets.NewMedia) (tweets.Media, error) {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO media (id, owner_id, content_type, width, height, alt, created_at, data)
+	_, err := s.DB.ExecContext(ctx, `INSERT INTO media (id, owner_id, content_type, width, height, alt, created_at, data)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.OwnerID, m.Image.ContentType, m.Image.Width, m.Image.Height, m.Alt, m.CreatedAt.UnixMilli(), m.Image.Data)
 	if err != nil {
@@ -60,7 +53,7 @@ func (s *Store) MediaFile(ctx context.Context, id string) (tweets.MediaFile, err
 		return tweets.MediaFile{}, errNoMedia
 	}
 	var f tweets.MediaFile
-	err := s.db.QueryRowContext(ctx, `SELECT content_type, data FROM media WHERE id = ?`, n).Scan(&f.ContentType, &f.Data)
+	err := s.DB.QueryRowContext(ctx, `SELECT content_type, data FROM media WHERE id = ?`, n).Scan(&f.ContentType, &f.Data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, errNoMedia
 	}
@@ -73,7 +66,7 @@ func (s *Store) MediaFile(ctx context.Context, id string) (tweets.MediaFile, err
 func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Tweet, error) {
 	t := tweets.Tweet{Author: tweets.Author{ID: n.AuthorID}, Text: n.Text,
 		Media: []tweets.Media{}, CreatedAt: n.CreatedAt}
-	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
 		// The transaction began IMMEDIATE (see sqlite.Open): this is the
 		// only writer now, so an id above every committed one stays above.
 		var newest int64
@@ -138,7 +131,7 @@ func scanTweet(row interface{ Scan(...any) error }) (tweets.Tweet, int64, error)
 // queryTweets runs a query selecting tweetColumns and loads the images of
 // the tweets it finds.
 func (s *Store) queryTweets(ctx context.Context, query string, args ...any) ([]tweets.Tweet, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.DB.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +157,7 @@ func (s *Store) queryTweets(ctx context.Context, query string, args ...any) ([]t
 	for id := range index {
 		ids = append(ids, id)
 	}
-	mrows, err := s.db.QueryContext(ctx, `SELECT id, tweet_id, content_type, width, height, alt FROM media
+	mrows, err := s.DB.QueryContext(ctx, `SELECT id, tweet_id, content_type, width, height, alt FROM media
 		WHERE tweet_id IN (?`+strings.Repeat(",?", len(ids)-1)+`) ORDER BY tweet_id, position`, ids...)
 	if err != nil {
 		return nil, err
@@ -235,7 +228,7 @@ func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (b
 	}
 	var deleted bool
 	var author string
-	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT author_id FROM tweets WHERE id = ?`, n).Scan(&author)
 		if errors.Is(err, sql.ErrNoRows) {
 			err = tx.QueryRowContext(ctx, `SELECT author_id FROM deleted_tweets WHERE id = ?`, n).Scan(&author)
@@ -275,7 +268,7 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 		return tweets.Like{}, errNoTweet
 	}
 	l := tweets.Like{TweetID: tweetID, UserID: userID, Liked: liked}
-	err := sqlite.InTx(ctx, s.db, func(tx *sql.Tx) error {
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT author_id FROM tweets WHERE id = ?`, n).Scan(&l.AuthorID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNoTweet
@@ -313,7 +306,7 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 // DeleteUnattachedMedia removes images uploaded before the given time that
 // no tweet uses.
 func (s *Store) DeleteUnattachedMedia(ctx context.Context, before time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM media WHERE tweet_id IS NULL AND created_at < ?`, before.UnixMilli())
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM media WHERE tweet_id IS NULL AND created_at < ?`, before.UnixMilli())
 	if err != nil {
 		return 0, err
 	}

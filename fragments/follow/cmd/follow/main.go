@@ -11,25 +11,26 @@ import (
 	"murmur/fragments/follow"
 	"murmur/fragments/follow/server"
 	"murmur/fragments/follow/store"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/service"
 )
 
-func main() { web.Main("follow", build) }
+func main() { service.Main("follow", build) }
 
-func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
+func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	verifier, err := rt.Verifier()
 	if err != nil {
 		return nil, err
 	}
-	st, err := web.OpenStore(ctx, rt, store.Open)
+	st, err := service.OpenStore(ctx, rt, store.Open)
 	if err != nil {
 		return nil, err
 	}
 	return server.New(server.Deps{
-		Graph:     follow.NewGraph(st, rt.People(), rt.Bus),
-		Verifier:  verifier,
-		Logger:    rt.Logger,
-		Metrics:   rt.Metrics,
-		SignInURL: strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/#signin",
+		Graph:          follow.NewGraph(st, rt.People(), rt.Bus),
+		Verifier:       verifier,
+		Logger:         rt.Logger,
+		Metrics:        rt.Metrics,
+		TrustedProxies: rt.Config.TrustedProxies,
+		SignInURL:      strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/#signin",
 	}), nil
 }

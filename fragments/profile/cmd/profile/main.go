@@ -7,28 +7,29 @@ import (
 	"net/http"
 
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/service"
 	"murmur/fragments/profile"
 	"murmur/fragments/profile/server"
 	"murmur/fragments/profile/store"
 )
 
-func main() { web.Main("profile", build) }
+func main() { service.Main("profile", build) }
 
-func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
+func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	key, err := auth.LoadOrCreatePrivateKey(rt.Config.JWTPrivateKey)
 	if err != nil {
 		return nil, err
 	}
-	st, err := web.OpenStore(ctx, rt, store.Open)
+	st, err := service.OpenStore(ctx, rt, store.Open)
 	if err != nil {
 		return nil, err
 	}
 	return server.New(server.Deps{
-		Accounts:      profile.NewAccounts(st, profile.DefaultPasswords, rt.Bus),
-		Issuer:        auth.NewIssuer(key, rt.Config.SessionTTL),
-		Logger:        rt.Logger,
-		Metrics:       rt.Metrics,
-		SecureCookies: rt.Config.SecureCookies,
+		Accounts:       profile.NewAccounts(st, profile.DefaultPasswords, rt.Bus),
+		Issuer:         auth.NewIssuer(key, rt.Config.SessionTTL),
+		Logger:         rt.Logger,
+		Metrics:        rt.Metrics,
+		TrustedProxies: rt.Config.TrustedProxies,
+		SecureCookies:  rt.Config.SecureCookies,
 	}), nil
 }

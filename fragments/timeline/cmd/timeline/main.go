@@ -8,16 +8,16 @@ import (
 	"net/http"
 	"strings"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/service"
 	"murmur/fragments/timeline"
 	"murmur/fragments/timeline/live"
 	"murmur/fragments/timeline/server"
 	"murmur/fragments/timeline/sources"
 )
 
-func main() { web.Main("timeline", build) }
+func main() { service.Main("timeline", build) }
 
-func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
+func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	verifier, err := rt.Verifier()
 	if err != nil {
 		return nil, err
@@ -31,8 +31,9 @@ func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
 	go hub.Run(ctx, rt.Bus.Client())
 	return server.New(server.Deps{
 		Homes: homes, Hub: hub, Verifier: verifier, Logger: rt.Logger, Metrics: rt.Metrics, Done: ctx,
-		SignInURL: strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/",
-		FollowURL: rt.Config.FollowURL,
-		TweetsURL: rt.Config.TweetsURL,
+		TrustedProxies: rt.Config.TrustedProxies,
+		SignInURL:      strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/",
+		FollowURL:      rt.Config.FollowURL,
+		TweetsURL:      rt.Config.TweetsURL,
 	}), nil
 }

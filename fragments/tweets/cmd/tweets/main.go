@@ -8,20 +8,20 @@ import (
 	"strings"
 	"time"
 
-	"murmur/fragments/internal/web"
+	"murmur/fragments/internal/service"
 	"murmur/fragments/tweets"
 	"murmur/fragments/tweets/server"
 	"murmur/fragments/tweets/store"
 )
 
-func main() { web.Main("tweets", build) }
+func main() { service.Main("tweets", build) }
 
-func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
+func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	verifier, err := rt.Verifier()
 	if err != nil {
 		return nil, err
 	}
-	st, err := web.OpenStore(ctx, rt, store.Open)
+	st, err := service.OpenStore(ctx, rt, store.Open)
 	if err != nil {
 		return nil, err
 	}
@@ -29,11 +29,12 @@ func build(ctx context.Context, rt *web.Runtime) (http.Handler, error) {
 	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger))
 	go svc.RunMediaCleanup(ctx, time.Hour)
 	return server.New(server.Deps{
-		Tweets:    svc,
-		People:    directory,
-		Verifier:  verifier,
-		Logger:    rt.Logger,
-		Metrics:   rt.Metrics,
-		SignInURL: strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/",
+		Tweets:         svc,
+		People:         directory,
+		Verifier:       verifier,
+		Logger:         rt.Logger,
+		Metrics:        rt.Metrics,
+		TrustedProxies: rt.Config.TrustedProxies,
+		SignInURL:      strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/",
 	}), nil
 }

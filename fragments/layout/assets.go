@@ -1,4 +1,4 @@
-package web
+package layout
 
 import (
 	"crypto/sha256"
@@ -21,7 +21,7 @@ import (
 //go:embed all:static
 var static embed.FS
 
-// Assets serves the shared static files under content-hashed names, so
+// Assets serves a folder of static files under content-hashed names, so
 // browsers may cache them forever and still see a new version at once.
 type Assets struct {
 	fsys   fs.FS
@@ -30,19 +30,21 @@ type Assets struct {
 	plain  map[string]string // hashed name -> logical name
 }
 
-// SharedAssets are the static files of the common layout.
-var SharedAssets = NewAssets(mustSub(static, "static"))
-
-// NewAssets serves the files of fsys.
-func NewAssets(fsys fs.FS) *Assets { return &Assets{fsys: fsys} }
-
-func mustSub(fsys fs.FS, dir string) fs.FS {
-	sub, err := fs.Sub(fsys, dir)
+// sharedAssets hashes the common files once per process: every page names
+// them, and hashing the Swagger UI bundle on each render would be waste.
+var sharedAssets = sync.OnceValue(func() *Assets {
+	sub, err := fs.Sub(static, "static")
 	if err != nil {
 		panic(err)
 	}
-	return sub
-}
+	return NewAssets(sub)
+})
+
+// SharedAssets are the static files of the common layout.
+func SharedAssets() *Assets { return sharedAssets() }
+
+// NewAssets serves the files of fsys.
+func NewAssets(fsys fs.FS) *Assets { return &Assets{fsys: fsys} }
 
 func (a *Assets) index() {
 	a.once.Do(func() {

@@ -1,43 +1,29 @@
-package web
+// Package jsonapi sets up a service's JSON API with huma: the OpenAPI 3.1
+// description and docs page under /<service>/api/, the ways an operation
+// accepts a session, problem+json errors with all four members, and the
+// one way a list answer names its next page.
+package jsonapi
 
 import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humagin"
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/render"
+	"murmur/fragments/layout"
 )
 
-func init() {
-	// Every error body is RFC 9457 problem details with all four members,
-	// "type" included.
-	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
-		details := make([]*huma.ErrorDetail, 0, len(errs))
-		for _, e := range errs {
-			if e == nil {
-				continue
-			}
-			if d, ok := e.(huma.ErrorDetailer); ok {
-				details = append(details, d.ErrorDetail())
-			} else {
-				details = append(details, &huma.ErrorDetail{Message: e.Error()})
-			}
-		}
-		if len(details) == 0 {
-			details = nil
-		}
-		return &huma.ErrorModel{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg, Errors: details}
-	}
-}
-
-// NewAPI mounts a JSON API for the named service on r, with its OpenAPI 3.1
+// New mounts a JSON API for the named service on r, with its OpenAPI 3.1
 // description at /<service>/api/openapi.json and a docs page at
 // /<service>/api/docs whose scripts are served by the service itself.
-func NewAPI(r *gin.Engine, service, title, description string) huma.API {
+func New(r *gin.Engine, service, title, description string) huma.API {
 	cfg := huma.DefaultConfig(title, "1.0.0")
 	cfg.Info.Description = description
 	cfg.OpenAPIPath = "/" + service + "/api/openapi"
@@ -46,6 +32,7 @@ func NewAPI(r *gin.Engine, service, title, description string) huma.API {
 	// No "$schema" member in bodies and no Link headers: the contract's
 	// shapes are exactly the documented fields.
 	cfg.CreateHooks = nil
+	cfg.Transformers = append(cfg.Transformers, completeProblem)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
 		"cookie": {Type: "apiKey", In: "cookie", Name: "murmur_session"},
@@ -53,14 +40,28 @@ func NewAPI(r *gin.Engine, service, title, description string) huma.API {
 	api := humagin.New(r, cfg)
 	page := template.Must(template.New("docs").Parse(docsPage))
 	r.GET("/"+service+"/api/docs", func(c *gin.Context) {
-		p := Page{StaticPrefix: "/" + service + "/static"}
-		HTML(c, http.StatusOK, page, "docs", map[string]string{
+		p := layout.Page{StaticPrefix: "/" + service + "/static"}
+		render.HTML(c, http.StatusOK, page, "docs", map[string]string{
 			"Title": title, "Spec": "/" + service + "/api/openapi.json",
 			"CSS": p.Asset("vendor/swagger-ui/swagger-ui.css"), "JS": p.Asset("vendor/swagger-ui/swagger-ui-bundle.js"),
 			"Init": p.Asset("docs.js"),
 		})
 	})
 	return api
+}
+
+// completeProblem gives every error body huma writes (our own, and its
+// validation errors) the problem type, which huma leaves out, so each one
+// is RFC 9457 problem details with all four members; error details that
+// name nothing are dropped.
+func completeProblem(_ huma.Context, _ string, v any) (any, error) {
+	if e, ok := v.(*huma.ErrorModel); ok {
+		if e.Type == "" {
+			e.Type = problem.Type
+		}
+		e.Errors = slices.DeleteFunc(e.Errors, func(d *huma.ErrorDetail) bool { return d == nil })
+	}
+	return v, nil
 }
 
 const docsPage = `<!doctype html>
@@ -72,10 +73,10 @@ const docsPage = `<!doctype html>
 // Security lists the ways an authenticated operation accepts a session.
 var Security = []map[string][]string{{"bearer": {}}, {"cookie": {}}}
 
-// APIError turns a domain error into a problem+json error; internal errors
+// Error turns a domain error into a problem+json error; internal errors
 // are logged and answered without their details.
-func APIError(err error) error {
-	status := fault.Status(err)
+func Error(err error) error {
+	status := problem.Status(err)
 	switch status {
 	case http.StatusInternalServerError:
 		slog.Error("request failed", "err", err)
@@ -83,4 +84,13 @@ func APIError(err error) error {
 		slog.Warn("request degraded", "err", err)
 	}
 	return huma.NewError(status, fault.Message(err))
+}
+
+// Next is the "next" member of a list answer: the cursor of the next page,
+// or null on the last page (an empty cursor).
+func Next(cursor string) *string {
+	if cursor == "" {
+		return nil
+	}
+	return &cursor
 }

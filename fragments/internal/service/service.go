@@ -1,4 +1,8 @@
-package web
+// Package service is the process every murmur service runs as: it reads the
+// configuration, sets up logging, metrics and the event bus, builds the
+// service, serves it (and, when asked, profiles on a loopback debug
+// address) until SIGINT or SIGTERM, and closes what was opened.
+package service
 
 import (
 	"context"
@@ -12,10 +16,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/internal/telemetry"
 )
 
 // Runtime is what every service's main builds on: its configuration,
@@ -23,7 +31,7 @@ import (
 type Runtime struct {
 	Config  config.Service
 	Logger  *slog.Logger
-	Metrics *Metrics
+	Metrics *telemetry.Metrics
 	Bus     *events.Bus
 	closers []func()
 }
@@ -69,12 +77,13 @@ func Main(name string, build Builder) {
 		fmt.Fprintln(os.Stderr, name+": configuration:", err)
 		os.Exit(2)
 	}
-	logger := WithRequestIDs(NewLogger(cfg.LogLevel)).With("service", name)
-	TrustedProxies = cfg.TrustedProxies
+	// A running service logs through slog, never gin's debug printer.
+	gin.SetMode(gin.ReleaseMode)
+	logger := telemetry.WithRequestIDs(telemetry.NewLogger(cfg.LogLevel)).With("service", name)
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rt := &Runtime{Config: cfg, Logger: logger, Metrics: NewMetrics(name)}
+	rt := &Runtime{Config: cfg, Logger: logger, Metrics: telemetry.NewMetrics(name)}
 	if err := run(ctx, rt, build); err != nil {
 		logger.Error("stopped", "err", err)
 		os.Exit(1)
@@ -95,12 +104,12 @@ func run(ctx context.Context, rt *Runtime, build Builder) error {
 	}
 	if addr := rt.Config.DebugListen; addr != "" {
 		go func() {
-			if err := Serve(ctx, addr, Profiles(), rt.Logger.With("listener", "debug")); err != nil {
+			if err := serving.Serve(ctx, addr, Profiles(), rt.Logger.With("listener", "debug")); err != nil {
 				rt.Logger.Error("debug listener stopped", "err", err)
 			}
 		}()
 	}
-	return Serve(ctx, rt.Config.Listen, h, rt.Logger)
+	return serving.Serve(ctx, rt.Config.Listen, h, rt.Logger)
 }
 
 // Profiles serves net/http/pprof's profiles under /debug/pprof/. It is

@@ -1,0 +1,53 @@
+package serving
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"murmur/fragments/internal/telemetry"
+)
+
+func TestProtectRefusesCrossSiteWrites(t *testing.T) {
+	h := Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
+	for _, tt := range []struct {
+		method, site string
+		want         int
+	}{
+		{"POST", "cross-site", 403},
+		{"DELETE", "cross-site", 403},
+		{"POST", "same-origin", 204},
+		{"GET", "cross-site", 204},
+		{"POST", "", 204},
+	} {
+		req := httptest.NewRequest(tt.method, "/x", nil)
+		if tt.site != "" {
+			req.Header.Set("Sec-Fetch-Site", tt.site)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("%s with Sec-Fetch-Site %q: %d, want %d", tt.method, tt.site, rec.Code, tt.want)
+		}
+	}
+}
+
+func TestClientAddressIsBelievedOnlyFromTheShell(t *testing.T) {
+	r := NewEngine("svc", telemetry.NewLogger("error"), telemetry.NewMetrics("svc"), nil)
+	r.GET("/svc/ip", func(c *gin.Context) { c.String(200, c.ClientIP()) })
+	for _, tt := range []struct{ remote, want string }{
+		{"127.0.0.1:5000", "203.0.113.9"}, // nginx on this machine
+		{"10.1.2.3:5000", "10.1.2.3"},     // anyone else
+	} {
+		req := httptest.NewRequest("GET", "/svc/ip", nil)
+		req.RemoteAddr = tt.remote
+		req.Header.Set("X-Real-IP", "203.0.113.9")
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		if got := rec.Body.String(); got != tt.want {
+			t.Errorf("from %s with X-Real-IP 203.0.113.9: client %q, want %q", tt.remote, got, tt.want)
+		}
+	}
+}

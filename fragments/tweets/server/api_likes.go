@@ -1,0 +1,46 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/viewer"
+)
+
+// registerLikesAPI adds liking a tweet and taking the like back.
+func (s *server) registerLikesAPI(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "like-tweet", Method: http.MethodPut, Path: "/tweets/api/tweets/{id}/like",
+		Summary: "Like a tweet", Description: "Idempotent: liking a tweet twice counts once. Announces like.changed when the like changed.",
+		Tags: []string{"likes"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security, Errors: []int{401, 404},
+	}, s.likeTweet)
+
+	huma.Register(api, huma.Operation{
+		OperationID: "unlike-tweet", Method: http.MethodDelete, Path: "/tweets/api/tweets/{id}/like",
+		Summary: "Take back a like", Description: "Idempotent: unliking a tweet you do not like changes nothing.",
+		Tags: []string{"likes"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security, Errors: []int{401, 404},
+	}, s.unlikeTweet)
+}
+
+func (s *server) likeTweet(ctx context.Context, in *tweetIDInput) (*struct{}, error) {
+	return s.setLike(ctx, in.ID, true)
+}
+
+func (s *server) unlikeTweet(ctx context.Context, in *tweetIDInput) (*struct{}, error) {
+	return s.setLike(ctx, in.ID, false)
+}
+
+// setLike is liking and unliking, which differ only in the state they set.
+func (s *server) setLike(ctx context.Context, tweetID string, like bool) (*struct{}, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Tweets.SetLike(ctx, tweetID, v, like); err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return nil, nil
+}

@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/viewer"
+	"murmur/fragments/tweets"
+)
+
+type tweetOutput struct{ Body tweets.Tweet }
+
+type createTweetInput struct {
+	Body struct {
+		Text     string   `json:"text" maxLength:"10000" doc:"1 to 280 characters as a person counts them (one emoji is one), after trimming."`
+		MediaIDs []string `json:"media_ids,omitempty" required:"false" maxItems:"100" doc:"Up to 4 ids of images you uploaded and have not used yet, in the order to show them."`
+	}
+}
+
+type tweetIDInput struct {
+	ID string `path:"id" maxLength:"20" doc:"A tweet id."`
+}
+
+type userTweetsInput struct {
+	UserID string `path:"user_id" maxLength:"64"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20"`
+	Cursor string `query:"cursor" maxLength:"20" doc:"The next value of the previous page."`
+}
+
+// TweetList is a page of tweets, newest first.
+type TweetList struct {
+	Items []tweets.Tweet `json:"items"`
+	Next  *string        `json:"next" doc:"Cursor of the next page; null on the last."`
+}
+
+type tweetListOutput struct{ Body TweetList }
+
+// tweetPage answers a page of tweets.
+func tweetPage(page tweets.Page) *tweetListOutput {
+	return &tweetListOutput{Body: TweetList{Items: page.Tweets, Next: jsonapi.Next(page.Next)}}
+}
+
+// registerTweetsAPI adds posting, reading and deleting a tweet, and
+// reading a person's tweets.
+func (s *server) registerTweetsAPI(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "create-tweet", Method: http.MethodPost, Path: "/tweets/api/tweets",
+		Summary: "Post a tweet", Tags: []string{"tweets"}, DefaultStatus: http.StatusCreated,
+		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first.",
+		Security:    jsonapi.Security, Errors: []int{401, 422},
+	}, s.createTweet)
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-tweet", Method: http.MethodGet, Path: "/tweets/api/tweets/{id}",
+		Summary: "A tweet", Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 404},
+	}, s.getTweet)
+
+	huma.Register(api, huma.Operation{
+		OperationID: "delete-tweet", Method: http.MethodDelete, Path: "/tweets/api/tweets/{id}",
+		Summary: "Delete my tweet", Tags: []string{"tweets"}, DefaultStatus: http.StatusNoContent,
+		Description: "Removes the tweet with its likes and images and announces tweet.deleted. " +
+			"Deleting a tweet you already deleted succeeds again.",
+		Security: jsonapi.Security, Errors: []int{401, 403, 404},
+	}, s.deleteTweet)
+
+	huma.Register(api, huma.Operation{
+		OperationID: "list-user-tweets", Method: http.MethodGet, Path: "/tweets/api/users/{user_id}/tweets",
+		Summary: "A user's tweets, newest first", Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 422},
+	}, s.listUserTweets)
+}
+
+func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	media := make([]tweets.Attachment, len(in.Body.MediaIDs))
+	for i, id := range in.Body.MediaIDs {
+		media[i] = tweets.Attachment{ID: id}
+	}
+	t, err := s.Tweets.Post(ctx, v, in.Body.Text, media)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &tweetOutput{Body: t}, nil
+}
+
+func (s *server) getTweet(ctx context.Context, in *tweetIDInput) (*tweetOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.Tweets.Tweet(ctx, in.ID, v)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &tweetOutput{Body: t}, nil
+}
+
+func (s *server) deleteTweet(ctx context.Context, in *tweetIDInput) (*struct{}, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Tweets.Delete(ctx, in.ID, v); err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return nil, nil
+}
+
+func (s *server) listUserTweets(ctx context.Context, in *userTweetsInput) (*tweetListOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.Tweets.ByAuthor(ctx, in.UserID, in.Cursor, in.Limit, v)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return tweetPage(page), nil
+}
