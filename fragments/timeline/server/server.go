@@ -79,7 +79,7 @@ func New(d Deps) http.Handler {
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier), rememberCaller)
 
-	s.registerAPI(jsonapi.New(r, service, "murmur timeline API",
+	s.registerHomeAPI(jsonapi.New(r, service, "murmur timeline API",
 		"The home timeline: my tweets and those of everyone I follow, newest or most liked first, "+
 			"and a websocket stream of what arrives (GET /timeline/api/stream)."))
 

@@ -25,7 +25,8 @@ type TweetList struct {
 
 type homeOutput struct{ Body TweetList }
 
-func (s *server) registerAPI(api huma.API) {
+// registerHomeAPI adds reading my home timeline.
+func (s *server) registerHomeAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "get-home", Method: http.MethodGet, Path: "/timeline/api/home",
 		Summary: "My home timeline",
@@ -34,19 +35,17 @@ func (s *server) registerAPI(api huma.API) {
 			"after a reconnect that missed more than 50 tweets it also sends {\"event\":\"resync\"}: read this list afresh. " +
 			"The socket closes (1008) when the session that opened it expires.",
 		Tags: []string{"timeline"}, Security: jsonapi.Security, Errors: []int{401, 422},
-	}, func(ctx context.Context, in *homeInput) (*homeOutput, error) {
-		v, err := viewer.Require(ctx)
-		if err != nil {
-			return nil, err
-		}
-		page, err := s.Homes.Home(ctx, callerFrom(ctx, v), in.Sort, in.Cursor, in.Limit)
-		if err != nil {
-			return nil, jsonapi.Error(err)
-		}
-		out := TweetList{Items: page.Tweets}
-		if page.Next != "" {
-			out.Next = &page.Next
-		}
-		return &homeOutput{Body: out}, nil
-	})
+	}, s.home)
+}
+
+func (s *server) home(ctx context.Context, in *homeInput) (*homeOutput, error) {
+	v, err := viewer.Require(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.Homes.Home(ctx, callerFrom(ctx, v), in.Sort, in.Cursor, in.Limit)
+	if err != nil {
+		return nil, jsonapi.Error(err)
+	}
+	return &homeOutput{Body: TweetList{Items: page.Tweets, Next: jsonapi.Next(page.Next)}}, nil
 }
