@@ -73,9 +73,9 @@ type Store interface {
 	// recent first, limit at a time.
 	Followers(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
 	Following(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
-	// FollowedByFollowees ranks the people followed by those userID follows
-	// by how many of them follow each, leaving out userID, whom userID
-	// already follows and skip.
+	// FollowedByFollowees ranks the people followed by those userID
+	// followed most recently (a bounded number) by how many of them follow
+	// each, leaving out userID, whom userID already follows and skip.
 	FollowedByFollowees(ctx context.Context, userID string, limit int, skip []string) ([]string, error)
 	// MostFollowed lists people with followers, most followed first, leaving
 	// out userID (may be ""), whom userID already follows and skip.

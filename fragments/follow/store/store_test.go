@@ -320,3 +320,26 @@ func TestFollowedAmong(t *testing.T) {
 		t.Errorf("FollowedAmong = %v, want %v", got, want)
 	}
 }
+
+// TestSuggestionsComeFromRecentFollowees checks friends of friends are
+// drawn from the 50 people followed most recently, not from everyone.
+func TestSuggestionsComeFromRecentFollowees(t *testing.T) {
+	ctx := context.Background()
+	st := mustStore(t)
+	// 1000 follows 100 and 2 follows 200. Me (1): 1000 first, then 49
+	// quiet people (3..51), then 2 last.
+	mustFollow(t, st, "1000", "100")
+	mustFollow(t, st, "2", "200")
+	mustFollow(t, st, "1", "1000")
+	for i := 3; i <= 51; i++ {
+		mustFollow(t, st, "1", strconv.Itoa(i))
+	}
+	mustFollow(t, st, "1", "2")
+	got, err := st.FollowedByFollowees(ctx, "1", 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{"200"}) {
+		t.Errorf("suggestions = %v; want only 200: 100 is followed by my oldest followee, past the 50 most recent", got)
+	}
+}
