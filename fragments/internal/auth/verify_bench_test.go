@@ -18,11 +18,14 @@ import (
 // BenchmarkVerify measures what every authenticated request to a service
 // pays before its handler runs: checking the session token.
 //
-//   - key: the verifier holds profile's public key (MURMUR_JWT_PUBLIC_KEY).
+//   - key: the verifier holds profile's public key (MURMUR_JWT_PUBLIC_KEY);
+//     every token is new to it (more tokens than it remembers, in turn).
 //   - jwks: the verifier fetched profile's key set once and keeps it, the
 //     default setup; the cost over "key" is the cache lookup.
 //   - jwks-parallel: the same from every core at once, as concurrent
 //     requests do; the key cache is behind a mutex.
+//   - remembered: one token again and again, as a page's fragments bring
+//     it: its signature was checked the first time.
 //   - signature-only: ed25519.Verify of the same token and nothing else,
 //     the floor the others are measured against.
 func BenchmarkVerify(b *testing.B) {
@@ -32,21 +35,39 @@ func BenchmarkVerify(b *testing.B) {
 		b.Fatal(err)
 	}
 	iss := auth.NewIssuer(key, time.Hour)
-	token, _, err := iss.Issue(auth.Viewer{ID: "519324558290944001", Handle: "ada"})
-	if err != nil {
-		b.Fatal(err)
+	// Twice as many sessions as a verifier remembers, taken in turn: each
+	// is gone from its memory by the time it comes round again.
+	tokens := make([]string, 20_000)
+	for i := range tokens {
+		if tokens[i], _, err = iss.Issue(auth.Viewer{ID: "519324558290944001", Handle: "ada"}); err != nil {
+			b.Fatal(err)
+		}
+		// Tokens issued in one second are the same bytes: make each its own.
+		iss = auth.NewIssuer(key, time.Hour+time.Duration(i)*time.Second)
 	}
-	mustVerify := func(b *testing.B, v *auth.Verifier) {
+	token := tokens[0]
+	next := 0
+	mustVerify := func(b *testing.B, v *auth.Verifier, token string) {
 		got, err := v.Verify(ctx, token)
 		if err != nil || got.ID != "519324558290944001" {
 			b.Fatalf("Verify = %+v, %v; want ada's session", got, err)
 		}
 	}
+	fresh := func() string {
+		next = (next + 1) % len(tokens)
+		return tokens[next]
+	}
 
 	b.Run("key", func(b *testing.B) {
 		v := auth.NewVerifier(iss.PublicKey())
 		for b.Loop() {
-			mustVerify(b, v)
+			mustVerify(b, v, fresh())
+		}
+	})
+	b.Run("remembered", func(b *testing.B) {
+		v := auth.NewVerifier(iss.PublicKey())
+		for b.Loop() {
+			mustVerify(b, v, token)
 		}
 	})
 
@@ -59,17 +80,18 @@ func BenchmarkVerify(b *testing.B) {
 	// One verifier for both JWKS cases: the key is fetched once, before
 	// either is timed, and a second fetch would mean the cache was missed.
 	cached := auth.NewJWKSVerifier(jwks.URL, nil)
-	mustVerify(b, cached)
+	mustVerify(b, cached, token)
 
 	b.Run("jwks", func(b *testing.B) {
 		for b.Loop() {
-			mustVerify(b, cached)
+			mustVerify(b, cached, fresh())
 		}
 	})
 	b.Run("jwks-parallel", func(b *testing.B) {
+		var turn atomic.Int64
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				got, err := cached.Verify(ctx, token)
+				got, err := cached.Verify(ctx, tokens[turn.Add(1)%int64(len(tokens))])
 				if err != nil || got.ID == "" {
 					// Fatal may not be called from RunParallel's goroutines.
 					b.Errorf("Verify = %+v, %v; want ada's session", got, err)

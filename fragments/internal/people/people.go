@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/peer"
 )
 
 // Person is the public identity of a user, as other services show it.
@@ -44,7 +45,7 @@ type entry struct {
 func New(baseURL string, ttl time.Duration) *Client {
 	return &Client{
 		base: strings.TrimRight(baseURL, "/"), ttl: ttl,
-		http: &http.Client{Timeout: 3 * time.Second},
+		http: peer.Client(3 * time.Second),
 		byID: map[string]entry{}, handle: map[string]string{},
 	}
 }

@@ -1,13 +1,12 @@
 package server
 
 import (
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"strings"
-	"time"
 
+	"murmur/fragments/internal/peer"
 	"murmur/fragments/internal/render"
 )
 
@@ -30,12 +29,7 @@ func (s *server) tweetsProxy() http.Handler {
 	return &httputil.ReverseProxy{
 		// A tweets service that accepts a connection and never answers
 		// must not hold the page's requests open.
-		Transport: &http.Transport{
-			DialContext:           (&net.Dialer{Timeout: 2 * time.Second}).DialContext,
-			ResponseHeaderTimeout: 15 * time.Second,
-			MaxIdleConnsPerHost:   16,
-			IdleConnTimeout:       90 * time.Second,
-		},
+		Transport: peer.Transport(),
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(target)
 			pr.Out.URL.Path = "/tweets" + strings.TrimPrefix(pr.In.URL.Path, tweetsMount)

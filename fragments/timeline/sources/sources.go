@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/peer"
 	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/timeline"
@@ -28,7 +29,7 @@ type client struct {
 }
 
 func newClient(base string) client {
-	return client{base: strings.TrimRight(base, "/"), http: &http.Client{Timeout: 3 * time.Second}}
+	return client{base: strings.TrimRight(base, "/"), http: peer.Client(3 * time.Second)}
 }
 
 // unavailable is what a reader is told when tweets or follow do not answer.
