@@ -40,7 +40,7 @@ const refreshEvery = 2 * time.Minute
 func (h *Hub) Run(ctx context.Context, client *redis.Client) {
 	backoff := 100 * time.Millisecond
 	first := true
-	inbox := make(chan busEvent, inboxSize)
+	inbox := make(chan busEvent, h.InboxSize)
 	go h.route(ctx, inbox)
 	for ctx.Err() == nil {
 		sub := client.Subscribe(ctx, Topics...)
@@ -131,13 +131,32 @@ func (h *Hub) receive(ctx context.Context, sub *redis.PubSub, inbox chan<- busEv
 			case inbox <- busEvent{topic: m.Channel, payload: []byte(m.Payload)}:
 			default:
 				h.Logger.WarnContext(ctx, "live routing is behind; dropping an event and resyncing sockets", "topic", m.Channel)
-				if h.resyncing.CompareAndSwap(false, true) {
-					go func() {
-						defer h.resyncing.Store(false)
-						h.Resync(ctx)
-					}()
-				}
+				h.resyncAfterDrop(ctx)
 			}
 		}
 	}
+}
+
+// resyncAfterDrop resyncs the sockets after an event was dropped. A resync
+// reads what homes hold at that moment, so an event dropped while one runs
+// may be newer than its read: then another follows, until a resync starts
+// after the last drop. One runs at a time.
+func (h *Hub) resyncAfterDrop(ctx context.Context) {
+	h.resyncAgain.Store(true)
+	if !h.resyncing.CompareAndSwap(false, true) {
+		return // the running one will go round again
+	}
+	go func() {
+		for {
+			for h.resyncAgain.Swap(false) {
+				h.Resync(ctx)
+			}
+			h.resyncing.Store(false)
+			// A drop between the last check and the line above found the
+			// flag still set and left the work to this loop: take it.
+			if !h.resyncAgain.Load() || !h.resyncing.CompareAndSwap(false, true) {
+				return
+			}
+		}
+	}()
 }

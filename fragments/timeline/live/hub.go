@@ -48,6 +48,9 @@ type Deps struct {
 	Logger *slog.Logger
 	// Metrics registers the hub's metrics (may be nil).
 	Metrics prometheus.Registerer
+	// InboxSize is how many received events may wait for routing
+	// (default 4096; see inboxSize).
+	InboxSize int
 }
 
 // CatchUpLimit is how many missed tweets a reconnecting socket is sent.
@@ -65,7 +68,10 @@ type Hub struct {
 	Deps
 	// resyncing is set while a resync started by an overflowing inbox runs.
 	resyncing atomic.Bool
-	audiences *audiences
+	// resyncAgain is set by every drop; the running resync goes round
+	// again while it is set.
+	resyncAgain atomic.Bool
+	audiences   *audiences
 
 	sockets   *prometheus.GaugeVec
 	delivered *prometheus.CounterVec
@@ -80,6 +86,9 @@ func NewHub(d Deps) *Hub {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.InboxSize <= 0 {
+		d.InboxSize = inboxSize
 	}
 	h := &Hub{
 		Deps: d, audiences: newAudiences(),

@@ -241,3 +241,72 @@ func TestSocketsCatchUpWhenRedisReturns(t *testing.T) {
 		}
 	}
 }
+
+// gatedCards is the real tweets client with a gate in front: while the
+// gate is shut, rendering a card waits, as when tweets is slow.
+type gatedCards struct {
+	tweets live.Cards
+	gate   chan struct{}
+}
+
+func (g gatedCards) Cards(ctx context.Context, c timeline.Caller, ids []string) (string, error) {
+	select {
+	case <-g.gate:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	return g.tweets.Cards(ctx, c, ids)
+}
+
+// When routing falls so far behind that received events overflow the
+// inbox, the events that did not fit are dropped and the sockets are
+// resynced: once routing catches up, every tweet still arrives, once.
+func TestOverflowingInboxResyncsSockets(t *testing.T) {
+	src := timelinetest.MustSources(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	gate := make(chan struct{})
+	b := &bed{Sources: src, clock: &clock{waits: make(chan wait, 1000)}, ctx: ctx}
+	b.hub = live.NewHub(live.Deps{
+		Homes: timeline.NewHomes(src.TweetsClient, src.FollowClient), Graph: src.FollowClient,
+		Cards: gatedCards{tweets: src.TweetsClient, gate: gate}, Markup: server.LiveMarkup(), Clock: b.clock,
+		Logger: slog.New(slog.DiscardHandler), InboxSize: 2,
+	})
+	go b.hub.Run(ctx, src.MustBus(t).Client())
+	b.waitSubscribed(t)
+
+	ada, bob := b.Profile.MustUser(t, "ada", "Ada"), b.Profile.MustUser(t, "bob", "Bob")
+	b.MustFollow(t, ada, bob, true)
+	// The page was opened having seen ada's own tweet and nothing of bob's.
+	// Her page's socket (HTML) needs cards, so routing waits on the gate;
+	// her stream (JSON) is what the test reads.
+	before := b.MustPost(t, ada, "before")
+	stream := b.join(t, ada, live.JSON, before)
+	b.join(t, ada, live.HTML, before)
+
+	// Routing stalls on the first tweet's card; two more wait in the
+	// inbox and the rest overflow it.
+	want := map[string]bool{}
+	for range 8 {
+		want[b.MustPost(t, bob, "while routing is stuck")] = true
+	}
+	close(gate)
+	got := map[string]bool{}
+	for len(got) < len(want) {
+		msg := next(t, stream)
+		if msg == `{"event":"resync"}` {
+			continue
+		}
+		id := created(t, msg)
+		if id == before {
+			continue // routed after the page opened: no matter
+		}
+		if !want[id] {
+			t.Fatalf("got tweet %s, not one of bob's", id)
+		}
+		if got[id] {
+			t.Fatalf("got tweet %s twice", id)
+		}
+		got[id] = true
+	}
+}
