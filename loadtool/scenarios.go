@@ -140,14 +140,11 @@ func scenarios(shell string, pop *Population, tokens map[string]string) []Scenar
 		return w, tokens[w.ID]
 	}
 	write := func(method, path, token string, body any) (*http.Request, error) {
-		var r *bytes.Reader
+		var b []byte
 		if body != nil {
-			b, _ := json.Marshal(body)
-			r = bytes.NewReader(b)
-		} else {
-			r = bytes.NewReader(nil)
+			b, _ = json.Marshal(body)
 		}
-		req, err := http.NewRequest(method, shell+path, r)
+		req, err := http.NewRequest(method, shell+path, bytes.NewReader(b))
 		if err != nil {
 			return nil, err
 		}

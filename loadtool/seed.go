@@ -127,22 +127,24 @@ func Seed(ctx context.Context, cfg Config, dataDir func(service string) string) 
 		return err
 	}
 	at := now.Add(-30 * 24 * time.Hour)
-	addFollows := func(who Account, among []Account, n int) error {
+	// link picks n people among at random: who follows them, or, with
+	// followers set, they follow who.
+	link := func(who Account, among []Account, n int, followers bool) error {
 		for _, i := range rng.Perm(len(among))[:min(n, len(among))] {
-			if among[i].ID != who.ID {
-				edges = append(edges, follow.Edge{FollowerID: who.ID, FolloweeID: among[i].ID, CreatedAt: at})
+			if among[i].ID == who.ID {
+				continue
 			}
+			e := follow.Edge{FollowerID: who.ID, FolloweeID: among[i].ID, CreatedAt: at}
+			if followers {
+				e.FollowerID, e.FolloweeID = e.FolloweeID, e.FollowerID
+			}
+			edges = append(edges, e)
 		}
 		return flush(false)
 	}
+	addFollows := func(who Account, among []Account, n int) error { return link(who, among, n, false) }
 	for _, c := range celebrities {
-		n := cfg.Users/10 + rng.IntN(cfg.Users*2/5+1)
-		for _, i := range rng.Perm(len(others))[:min(n, len(others))] {
-			if others[i].ID != c.ID {
-				edges = append(edges, follow.Edge{FollowerID: others[i].ID, FolloweeID: c.ID, CreatedAt: at})
-			}
-		}
-		if err := flush(false); err != nil {
+		if err := link(c, others, cfg.Users/10+rng.IntN(cfg.Users*2/5+1), true); err != nil {
 			return nil, err
 		}
 	}
