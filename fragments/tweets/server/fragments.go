@@ -131,7 +131,17 @@ func (s *server) cardFragment(c *gin.Context) {
 		render.FragmentError(c, s.tmpl, err)
 		return
 	}
-	s.render(c, http.StatusOK, "card", s.cards(c, []tweets.Tweet{t})[0])
+	s.renderCards(c, []tweets.Tweet{t})
+}
+
+// renderCards answers the viewer's cards of tweets, in order.
+func (s *server) renderCards(c *gin.Context, list []tweets.Tweet) {
+	cards, err := s.cards(c, list)
+	if err != nil {
+		render.FragmentError(c, s.tmpl, err)
+		return
+	}
+	s.render(c, http.StatusOK, "cards", cards)
 }
 
 // cardsFragment is the cards of the tweets with the given ids, in that
@@ -152,7 +162,7 @@ func (s *server) cardsFragment(c *gin.Context) {
 		render.FragmentError(c, s.tmpl, err)
 		return
 	}
-	s.render(c, http.StatusOK, "cards", s.cards(c, list))
+	s.renderCards(c, list)
 }
 
 // deleteFragment deletes the viewer's tweet; the card removes itself and
@@ -204,8 +214,9 @@ func (s *server) userTweets(c *gin.Context, handle string) (tweetList, error) {
 	if err != nil {
 		return l, err
 	}
-	l.Cards, l.Next = s.cards(c, page.Tweets), page.Next
-	return l, nil
+	l.Next = page.Next
+	l.Cards, err = s.cards(c, page.Tweets)
+	return l, err
 }
 
 // userTweetsFragment is a person's tweets, newest first; with a cursor,

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"html/template"
 	"strings"
 	"testing"
 	"time"
@@ -12,8 +13,8 @@ import (
 	"murmur/fragments/tweets"
 )
 
-// BenchmarkRenderCards measures the "cards" template alone on 20 tweets
-// already read and filled in: the part of GET /tweets/frag/cards that is
+// BenchmarkRenderCards measures rendering 20 cards of tweets already read
+// and filled in, by the template and from the card cache: the part of GET /tweets/frag/cards that is
 // neither the store nor the session check (see BenchmarkCardsFragment).
 // The tweets mix what cards show: links to turn into anchors, markup to
 // escape, images, liked and unliked, the viewer's own (a delete button).
@@ -40,17 +41,32 @@ func BenchmarkRenderCards(b *testing.B) {
 			}
 			cards[i] = card{Links: links, Viewer: viewer, Tweet: t}
 		}
-		b.Run(fmt.Sprintf("cards=20/shell=%t", shell), func(b *testing.B) {
-			for b.Loop() {
-				out, err := layout.Execute(tmpl, "cards", cards)
-				if err != nil {
-					b.Fatal(err)
+		// template: every card rendered by html/template (what a card the
+		// cache has not seen costs); cached: the same cards again.
+		cache := newCardCache(tmpl)
+		for _, mode := range []string{"template", "cached"} {
+			b.Run(fmt.Sprintf("cards=20/shell=%t/%s", shell, mode), func(b *testing.B) {
+				for b.Loop() {
+					var out strings.Builder
+					for _, c := range cards {
+						var h template.HTML
+						var err error
+						if mode == "cached" {
+							h, err = cache.html(c)
+						} else {
+							h, err = layout.Execute(tmpl, "card", c)
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+						out.WriteString(string(h))
+					}
+					if got := strings.Count(out.String(), `<article class="card tweet"`); got != len(cards) {
+						b.Fatalf("rendered %d cards, want %d", got, len(cards))
+					}
 				}
-				if got := strings.Count(string(out), `<article class="card tweet"`); got != len(cards) {
-					b.Fatalf("rendered %d cards, want %d", got, len(cards))
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(cards)), "ns/card")
-		})
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(cards)), "ns/card")
+			})
+		}
 	}
 }

@@ -56,7 +56,8 @@ func parseTemplates() *template.Template {
 
 type server struct {
 	Deps
-	tmpl *template.Template
+	tmpl      *template.Template
+	cardCache *cardCache
 }
 
 // New returns the tweets service's HTTP handler.
@@ -65,6 +66,7 @@ func New(d Deps) http.Handler {
 		d.Logger = slog.Default()
 	}
 	s := &server{Deps: d, tmpl: parseTemplates()}
+	s.cardCache = newCardCache(s.tmpl)
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier))
 

@@ -45,11 +45,13 @@ func linkify(text string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// card is one tweet as a viewer sees it.
+// card is one tweet as a viewer sees it; HTML is its rendered card (the
+// "card" template, through the card cache).
 type card struct {
 	Links  render.Links
 	Viewer *auth.Viewer
 	Tweet  tweets.Tweet
+	HTML   template.HTML
 }
 
 // Mine tells whether the viewer wrote the tweet (and may delete it).
@@ -108,11 +110,17 @@ func (s *server) signInURL(c *gin.Context, l render.Links) string {
 	return render.OnBrowserHost(c, s.SignInURL)
 }
 
-func (s *server) cards(c *gin.Context, list []tweets.Tweet) []card {
+// cards are the viewer's cards of tweets, rendered.
+func (s *server) cards(c *gin.Context, list []tweets.Tweet) ([]card, error) {
 	links, v := render.LinksFor(c, service), viewer.Of(c)
 	out := make([]card, len(list))
 	for i, t := range list {
 		out[i] = card{Links: links, Viewer: v, Tweet: t}
+		h, err := s.cardCache.html(out[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i].HTML = h
 	}
-	return out
+	return out, nil
 }

@@ -1,0 +1,68 @@
+package server
+
+import (
+	"html/template"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"murmur/fragments/internal/render"
+	"murmur/fragments/layout"
+)
+
+// cardCacheSize bounds the rendered cards kept: about 1.5 KB each, so the
+// cache holds at most a few tens of megabytes.
+const cardCacheSize = 20_000
+
+// cardKey is everything a rendered card depends on besides what never
+// changes once a tweet is posted (its text, images and time): a card found
+// under its key is the card the template would render now. Nothing has to
+// be invalidated: a like, a renamed author or a minute passing gives a new
+// key, a deleted tweet is never asked for, and stale entries age out.
+type cardKey struct {
+	ID       string
+	Likes    int
+	Liked    bool
+	Mine     bool
+	SignedIn bool
+	Links    render.Links
+	Ago      string
+	Name     string
+	Handle   string
+}
+
+func keyOf(c card) cardKey {
+	return cardKey{
+		ID: c.Tweet.ID, Likes: c.Tweet.LikeCount, Liked: c.Tweet.LikedByMe, Mine: c.Mine(),
+		SignedIn: c.Viewer != nil, Links: c.Links, Ago: layout.Ago(c.Tweet.CreatedAt),
+		Name: c.Tweet.Author.DisplayName, Handle: c.Tweet.Author.Handle,
+	}
+}
+
+// cardCache remembers rendered tweet cards: html/template costs about
+// 30 µs a card, the largest part of every page of tweets.
+type cardCache struct {
+	tmpl  *template.Template
+	cards *lru.Cache[cardKey, template.HTML]
+}
+
+func newCardCache(tmpl *template.Template) *cardCache {
+	cards, err := lru.New[cardKey, template.HTML](cardCacheSize)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return &cardCache{tmpl: tmpl, cards: cards}
+}
+
+// html is c's card, rendered once per key.
+func (cc *cardCache) html(c card) (template.HTML, error) {
+	k := keyOf(c)
+	if h, ok := cc.cards.Get(k); ok {
+		return h, nil
+	}
+	h, err := layout.Execute(cc.tmpl, "card", c)
+	if err != nil {
+		return "", err
+	}
+	cc.cards.Add(k, h)
+	return h, nil
+}
