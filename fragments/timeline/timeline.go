@@ -84,10 +84,27 @@ type FeedQuery struct {
 	Limit int
 }
 
+// CardPage is one page of a timeline as the tweets service's cards.
+type CardPage struct {
+	// Cards are the page's cards (HTML the tweets service rendered), in order.
+	Cards string
+	// Count is how many cards there are.
+	Count int
+	// Next is the cursor of the next page ("" at the end).
+	Next string
+	// Newest is the newest tweet id of the feed in the recent order ("0"
+	// when there is none), on a first page only: where the live socket
+	// starts.
+	Newest string
+}
+
 // Tweets is the tweets service as the timeline uses it.
 type Tweets interface {
 	// Feed reads a page of the tweets of a set of authors.
 	Feed(ctx context.Context, c Caller, q FeedQuery) (Page, error)
+	// FeedCards reads a page of the tweets of a set of authors as the
+	// caller's cards, in one call.
+	FeedCards(ctx context.Context, c Caller, q FeedQuery) (CardPage, error)
 	// Cards renders tweets as the tweets service's cards (HTML), in the
 	// order of ids, as the caller sees them.
 	Cards(ctx context.Context, c Caller, ids []string) (string, error)
@@ -125,8 +142,27 @@ func (h *Homes) Authors(ctx context.Context, c Caller) ([]string, error) {
 
 // Home returns a page of the caller's home timeline in the given order.
 func (h *Homes) Home(ctx context.Context, c Caller, sort, cursor string, limit int) (Page, error) {
+	q, err := h.query(ctx, c, sort, cursor, limit)
+	if err != nil {
+		return Page{}, err
+	}
+	return h.tweets.Feed(ctx, c, q)
+}
+
+// HomeCards returns a page of the caller's home timeline as the tweets
+// service's cards.
+func (h *Homes) HomeCards(ctx context.Context, c Caller, sort, cursor string, limit int) (CardPage, error) {
+	q, err := h.query(ctx, c, sort, cursor, limit)
+	if err != nil {
+		return CardPage{}, err
+	}
+	return h.tweets.FeedCards(ctx, c, q)
+}
+
+// query is the feed query of a page of the caller's home.
+func (h *Homes) query(ctx context.Context, c Caller, sort, cursor string, limit int) (FeedQuery, error) {
 	if !ValidSort(sort) {
-		return Page{}, fault.New(fault.Invalid, "sort must be %q or %q.", SortRecent, SortPopular)
+		return FeedQuery{}, fault.New(fault.Invalid, "sort must be %q or %q.", SortRecent, SortPopular)
 	}
 	if sort == "" {
 		sort = SortRecent
@@ -136,9 +172,9 @@ func (h *Homes) Home(ctx context.Context, c Caller, sort, cursor string, limit i
 	}
 	authors, err := h.Authors(ctx, c)
 	if err != nil {
-		return Page{}, err
+		return FeedQuery{}, err
 	}
-	return h.tweets.Feed(ctx, c, FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)})
+	return FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)}, nil
 }
 
 // Newer returns up to limit tweets of the caller's home newer than the

@@ -109,3 +109,16 @@ func OnBrowserHost(c *gin.Context, target string) string {
 	}
 	return u.String()
 }
+
+// The tweets service's feed fragment (POST /tweets/frag/feed) answers a
+// page of cards as HTML and tells the timeline the rest in these headers.
+const (
+	// FeedNextHeader is the cursor of the next page; absent at the end.
+	FeedNextHeader = "X-Murmur-Feed-Next"
+	// FeedNewestHeader is the newest tweet id of the feed's authors in the
+	// recent order ("0" when they have none), on a first page only: where
+	// the live socket starts.
+	FeedNewestHeader = "X-Murmur-Feed-Newest"
+	// FeedCountHeader is how many cards the page holds.
+	FeedCountHeader = "X-Murmur-Feed-Count"
+)

@@ -79,32 +79,16 @@ func (s *server) readFeed(c *gin.Context, v auth.Viewer, sort, cursor string) (f
 		return f, fault.New(fault.Invalid, "Unknown order %q.", sort)
 	}
 	ctx := c.Request.Context()
-	caller := callerFrom(ctx, v)
-	page, err := s.Homes.Home(ctx, caller, sort, cursor, timeline.DefaultPageSize)
+	page, err := s.Homes.HomeCards(ctx, callerFrom(ctx, v), sort, cursor, timeline.DefaultPageSize)
 	if err != nil {
 		return f, err
 	}
 	f.Next = url.QueryEscape(page.Next)
-	f.Empty = len(page.Tweets) == 0 && cursor == ""
-	ids := make([]string, len(page.Tweets))
-	for i, t := range page.Tweets {
-		ids[i] = t.ID
-	}
-	cards, err := s.Homes.Cards(ctx, caller, ids)
-	if err != nil {
-		return f, err
-	}
+	f.Empty = page.Count == 0 && cursor == ""
 	// The tweets service rendered these with html/template: trusted HTML.
-	f.Cards = template.HTML(cards)
+	f.Cards = template.HTML(page.Cards)
 	if cursor == "" {
-		switch {
-		case sort == timeline.SortRecent && len(page.Tweets) > 0:
-			f.Since = page.Tweets[0].ID
-		case sort != timeline.SortRecent:
-			if f.Since, err = s.Homes.Newest(ctx, caller); err != nil {
-				return f, err
-			}
-		}
+		f.Since = page.Newest
 	}
 	return f, nil
 }

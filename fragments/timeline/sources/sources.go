@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,17 +40,23 @@ const unavailable = "Your timeline can’t be loaded right now. Try again in a m
 // shell header when they came through the shell (the cards' links depend on
 // it), and the request id.
 func (cl client) do(ctx context.Context, c timeline.Caller, method, path string, body any, accept string) ([]byte, error) {
+	data, _, err := cl.doHeaders(ctx, c, method, path, body, accept)
+	return data, err
+}
+
+// doHeaders is do that also answers the response's headers.
+func (cl client) doHeaders(ctx context.Context, c timeline.Caller, method, path string, body any, accept string) ([]byte, http.Header, error) {
 	var r io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r = bytes.NewReader(data)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, cl.base+path, r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -69,28 +76,28 @@ func (cl client) do(ctx context.Context, c timeline.Caller, method, path string,
 	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
-		return nil, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %w", method, path, err), unavailable)
+		return nil, nil, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %w", method, path, err), unavailable)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
-		return nil, fault.New(fault.Unauthorized, "Your session has ended. Sign in again.")
+		return nil, nil, fault.New(fault.Unauthorized, "Your session has ended. Sign in again.")
 	case resp.StatusCode == http.StatusUnprocessableEntity:
 		var p struct {
 			Detail string `json:"detail"`
 		}
 		json.Unmarshal(data, &p)
-		return nil, fault.New(fault.Invalid, "%s", p.Detail)
+		return nil, nil, fault.New(fault.Invalid, "%s", p.Detail)
 	case resp.StatusCode >= 500:
-		return nil, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %s", method, path, resp.Status), unavailable)
+		return nil, nil, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %s", method, path, resp.Status), unavailable)
 	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("%s %s: %s", method, path, resp.Status)
+		return nil, nil, fmt.Errorf("%s %s: %s", method, path, resp.Status)
 	}
-	return data, nil
+	return data, resp.Header, nil
 }
 
 // Tweets is the tweets service.
@@ -125,6 +132,27 @@ func (t *Tweets) Feed(ctx context.Context, c timeline.Caller, q timeline.FeedQue
 	}
 	if list.Next != nil {
 		p.Next = *list.Next
+	}
+	return p, nil
+}
+
+// FeedCards asks the tweets service for a page of some authors' tweets as
+// the caller's cards, in one call (POST /tweets/frag/feed).
+func (t *Tweets) FeedCards(ctx context.Context, c timeline.Caller, q timeline.FeedQuery) (timeline.CardPage, error) {
+	body := map[string]any{"authors": q.Authors, "sort": q.Sort, "limit": q.Limit}
+	if q.Cursor != "" {
+		body["cursor"] = q.Cursor
+	}
+	data, h, err := t.doHeaders(ctx, c, http.MethodPost, "/tweets/frag/feed", body, "text/html")
+	if err != nil {
+		return timeline.CardPage{}, err
+	}
+	p := timeline.CardPage{Cards: string(data), Next: h.Get(render.FeedNextHeader), Newest: h.Get(render.FeedNewestHeader)}
+	if p.Count, err = strconv.Atoi(h.Get(render.FeedCountHeader)); err != nil {
+		return timeline.CardPage{}, fmt.Errorf("POST /tweets/frag/feed: no card count: %w", err)
+	}
+	if q.Cursor == "" && p.Newest == "" {
+		return timeline.CardPage{}, fmt.Errorf("POST /tweets/frag/feed: no newest tweet on a first page")
 	}
 	return p, nil
 }

@@ -85,6 +85,7 @@ func New(d Deps) http.Handler {
 	f.POST("/tweets", s.postFragment)
 	f.POST("/media", s.uploadFragment)
 	f.GET("/cards", s.cardsFragment)
+	f.POST("/feed", s.feedFragment)
 	f.GET("/tweets/:id", s.cardFragment)
 	f.DELETE("/tweets/:id", s.deleteFragment)
 	f.PUT("/tweets/:id/like", s.likeFragment(true))
