@@ -14,9 +14,9 @@ import "time"
 type Config struct {
 	// Users, Tweets and Likes are how much the seed creates.
 	Users, Tweets, Likes int
-	// HeavyFollows and LightFollows are how many accounts the heavy and the
-	// light reader follow.
-	HeavyFollows, LightFollows int
+	// HeavyFollows, LightFollows and HugeFollows are how many accounts the
+	// heavy, the light and the huge reader follow.
+	HeavyFollows, LightFollows, HugeFollows int
 	// Celebrities is how many accounts get thousands of followers (a
 	// tenth to a half of everyone).
 	Celebrities int
@@ -48,7 +48,7 @@ type Config struct {
 func Standard() Config {
 	return Config{
 		Users: 10_000, Tweets: 1_000_000, Likes: 1_000_000,
-		HeavyFollows: 1_000, LightFollows: 10, Celebrities: 8,
+		HeavyFollows: 1_000, LightFollows: 10, HugeFollows: 5_000, Celebrities: 8,
 		Warmup: 2 * time.Second, Duration: 8 * time.Second,
 		Connections: 16, RateScale: 1, MaxRequests: 1_000_000,
 		Sockets: 10_000, LivePosts: 3, Seed: 1,
@@ -59,7 +59,7 @@ func Standard() Config {
 func Tiny() Config {
 	return Config{
 		Users: 60, Tweets: 3_000, Likes: 2_000,
-		HeavyFollows: 40, LightFollows: 5, Celebrities: 2,
+		HeavyFollows: 40, LightFollows: 5, HugeFollows: 50, Celebrities: 2,
 		Warmup: 100 * time.Millisecond, Duration: 400 * time.Millisecond,
 		Connections: 4, RateScale: 0.1, MaxRequests: 10_000,
 		Sockets: 20, LivePosts: 2, Seed: 1,

@@ -89,8 +89,8 @@ func (r *Report) Markdown(w io.Writer) {
 		fmt.Fprintf(w, "- Command: `%s`\n", r.Command)
 	}
 	if p := r.Seed; p != nil {
-		fmt.Fprintf(w, "- Seed: %s users, %s follows, %s tweets, %s likes in %.1f s; the heavy reader follows %s, the light one %s.\n",
-			num(len(p.Users)), num(p.Follows), num(p.TweetCount), num(p.LikeCount), p.Took.Seconds(), num(c.HeavyFollows), num(c.LightFollows))
+		fmt.Fprintf(w, "- Seed: %s users, %s follows, %s tweets, %s likes in %.1f s; the heavy reader follows %s, the light one %s, the huge one %s.\n",
+			num(len(p.Users)), num(p.Follows), num(p.TweetCount), num(p.LikeCount), p.Took.Seconds(), num(c.HeavyFollows), num(c.LightFollows), num(c.HugeFollows))
 	}
 	fmt.Fprintf(w, "- Each scenario: %s warm-up, then %s closed-loop at %d connections, then %s open-loop at the offered rate (latency counted from each request's scheduled time).\n",
 		c.Warmup, c.Duration, c.Connections, c.Duration)

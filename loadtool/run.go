@@ -34,7 +34,7 @@ func Run(ctx context.Context, s *stack.Stack, cfg Config, dir string) (*Report, 
 	cfg.progress("seed: done in %.1f s", pop.Took.Seconds())
 
 	// Sessions: the readers, the writers, the author and its followers.
-	accounts := append([]Account{pop.Heavy, pop.Light, pop.Author}, pop.Writers...)
+	accounts := append([]Account{pop.Heavy, pop.Light, pop.Huge, pop.Author}, pop.Writers...)
 	accounts = append(accounts, pop.AuthorFollowers...)
 	tokens, err := signIn(ctx, s.URL(), dedupe(accounts), cfg.progress)
 	if err != nil {

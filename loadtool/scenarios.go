@@ -154,7 +154,7 @@ func scenarios(shell string, pop *Population, tokens map[string]string) []Scenar
 		}
 		return req, nil
 	}
-	heavy, light := tokens[pop.Heavy.ID], tokens[pop.Light.ID]
+	heavy, light, huge := tokens[pop.Heavy.ID], tokens[pop.Light.ID], tokens[pop.Huge.ID]
 	var out []Scenario
 	for _, r := range []struct {
 		who   string
@@ -167,7 +167,8 @@ func scenarios(shell string, pop *Population, tokens map[string]string) []Scenar
 	}
 	for _, r := range []struct {
 		who, token, sort string
-	}{{"heavy", heavy, "recent"}, {"heavy", heavy, "popular"}, {"light", light, "recent"}, {"light", light, "popular"}} {
+	}{{"heavy", heavy, "recent"}, {"heavy", heavy, "popular"}, {"light", light, "recent"}, {"light", light, "popular"},
+		{"huge", huge, "recent"}, {"huge", huge, "popular"}} {
 		out = append(out, Scenario{
 			Name: fmt.Sprintf("timeline API %s, %s", r.sort, r.who), Limit: limitProxy, Rate: 500,
 			Request: get("/timeline/api/home?sort="+r.sort, r.token, false), Check: listCheck,
@@ -177,7 +178,7 @@ func scenarios(shell string, pop *Population, tokens map[string]string) []Scenar
 		Scenario{
 			Name: "user page /u/<handle>", Limit: limitSSI, Rate: 200,
 			Request: func(i int) (*http.Request, error) {
-				return get("/u/"+pop.Users[3+i%(len(pop.Users)-3)].Handle, light, true)(i)
+				return get("/u/"+pop.Others()[i%len(pop.Others())].Handle, light, true)(i)
 			},
 			Check: pageCheck(`id="user-card"`),
 		},
@@ -186,7 +187,7 @@ func scenarios(shell string, pop *Population, tokens map[string]string) []Scenar
 			Request: func(i int) (*http.Request, error) {
 				// The first four letters of someone's handle: about ten
 				// people share them in the standard seed.
-				h := pop.Users[3+i%(len(pop.Users)-3)].Handle
+				h := pop.Others()[i%len(pop.Others())].Handle
 				return get("/profile/api/users?q="+h[:min(4, len(h))], light, false)(i)
 			},
 			Check: listCheck,
@@ -212,7 +213,7 @@ func scenarios(shell string, pop *Population, tokens map[string]string) []Scenar
 			Name: "follow someone", Limit: limitProxy, Rate: 500,
 			Request: func(i int) (*http.Request, error) {
 				w, tok := writer(i)
-				target := pop.Users[3+rand.IntN(len(pop.Users)-3)]
+				target := pop.Others()[rand.IntN(len(pop.Others()))]
 				if target.ID == w.ID {
 					target = pop.Author
 				}

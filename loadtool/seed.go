@@ -32,8 +32,8 @@ type Account struct {
 // Population is what the seed made, for the scenarios to use.
 type Population struct {
 	Users []Account
-	// Heavy and Light read the home timeline; Author posts to the sockets.
-	Heavy, Light, Author Account
+	// Heavy, Light and Huge read the home timeline; Author posts to the sockets.
+	Heavy, Light, Huge, Author Account
 	// AuthorFollowers follow Author (the live scenario's clients).
 	AuthorFollowers []Account
 	// Writers post, like and follow during the write scenarios; never a
@@ -54,6 +54,13 @@ var words = strings.Fields(`the a of to and in is it you that on for was with as
 	more write go see number no way could people my than first water been call who oil its now find long
 	down day did get come made may part coffee morning train rain city music garden book film weekend`)
 
+// firstOther is where the accounts without a role begin in Population.Users:
+// the heavy, light and huge readers and the live author come first.
+const firstOther = 4
+
+// Others are the accounts without a role: they post, like and follow.
+func (p *Population) Others() []Account { return p.Users[firstOther:] }
+
 // Seed fills the SQLite files of a running murmur through the services'
 // own stores: accounts, a skewed follow graph (a few accounts followed by a
 // tenth to a half of everyone, most following tens), tweets of authors of
@@ -61,8 +68,8 @@ var words = strings.Fields(`the a of to and in is it you that on for was with as
 // how recent a tweet is). dataDir names each service's data folder.
 func Seed(ctx context.Context, cfg Config, dataDir func(service string) string) (*Population, error) {
 	start := time.Now()
-	if cfg.Users < 4 || cfg.HeavyFollows >= cfg.Users-3 {
-		return nil, fmt.Errorf("seed: %d users cannot give the heavy reader %d followees", cfg.Users, cfg.HeavyFollows)
+	if most := max(cfg.HeavyFollows, cfg.HugeFollows); cfg.Users <= firstOther || most >= cfg.Users-firstOther {
+		return nil, fmt.Errorf("seed: %d users cannot give a reader %d followees", cfg.Users, most)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 2))
 	pop := &Population{}
@@ -91,6 +98,8 @@ func Seed(ctx context.Context, cfg Config, dataDir func(service string) string) 
 			h = "light_reader"
 		case 2:
 			h = "live_author"
+		case 3:
+			h = "huge_reader"
 		}
 		news[i] = profile.NewUser{Handle: h, DisplayName: fmt.Sprintf("Load %s", h), PasswordHash: hash}
 	}
@@ -104,8 +113,8 @@ func Seed(ctx context.Context, cfg Config, dataDir func(service string) string) 
 		}
 		cfg.progress("seed: users %d/%d (%.1fs)", len(pop.Users), cfg.Users, time.Since(start).Seconds())
 	}
-	pop.Heavy, pop.Light, pop.Author = pop.Users[0], pop.Users[1], pop.Users[2]
-	others := pop.Users[3:]
+	pop.Heavy, pop.Light, pop.Author, pop.Huge = pop.Users[0], pop.Users[1], pop.Users[2], pop.Users[3]
+	others := pop.Others()
 	celebrities := others[:min(cfg.Celebrities, len(others))]
 	pop.Writers = others[len(others)-min(64, len(others)):]
 
@@ -157,6 +166,9 @@ func Seed(ctx context.Context, cfg Config, dataDir func(service string) string) 
 		return nil, err
 	}
 	if err := addFollows(pop.Light, others, cfg.LightFollows); err != nil {
+		return nil, err
+	}
+	if err := addFollows(pop.Huge, others, cfg.HugeFollows); err != nil {
 		return nil, err
 	}
 	// The live author's followers are the socket clients.
