@@ -73,6 +73,11 @@ type Store interface {
 	// recent first, limit at a time.
 	Followers(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
 	Following(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
+	// FollowingIDs is Following with the version of the list it read, the
+	// two read together so that the version names exactly those ids.
+	FollowingIDs(ctx context.Context, userID string, limit int, cursor string) (IDPage, FollowingVersion, error)
+	// FollowingVersion returns the version of whom userID follows.
+	FollowingVersion(ctx context.Context, userID string) (FollowingVersion, error)
 	// FollowedByFollowees ranks the people followed by those userID
 	// followed most recently (a bounded number) by how many of them follow
 	// each, leaving out userID, whom userID already follows and skip.
