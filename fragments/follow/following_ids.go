@@ -15,13 +15,23 @@ type FollowingVersion int64
 
 // FollowingIDs lists the ids of whom userID follows, most recently followed
 // first, without looking anyone up: what the timeline service needs to
-// assemble a home feed. An id that names no one follows no one.
-func (g *Graph) FollowingIDs(ctx context.Context, userID string, limit int, cursor string) (IDPage, error) {
+// assemble a home feed. It also returns the version of the list it read.
+// An id that names no one follows no one.
+func (g *Graph) FollowingIDs(ctx context.Context, userID string, limit int, cursor string) (IDPage, FollowingVersion, error) {
 	if !ValidID(userID) {
-		return IDPage{IDs: []string{}}, nil
+		return IDPage{IDs: []string{}}, 0, nil
 	}
 	if limit <= 0 {
 		limit = MaxIDPageSize
 	}
-	return g.store.Following(ctx, userID, min(limit, MaxIDPageSize), cursor)
+	return g.store.FollowingIDs(ctx, userID, min(limit, MaxIDPageSize), cursor)
+}
+
+// FollowingVersion returns the current version of whom userID follows, in
+// one lookup: whether a list FollowingIDs gave before is still the list.
+func (g *Graph) FollowingVersion(ctx context.Context, userID string) (FollowingVersion, error) {
+	if !ValidID(userID) {
+		return 0, nil
+	}
+	return g.store.FollowingVersion(ctx, userID)
 }
