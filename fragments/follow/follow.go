@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/people"
@@ -105,12 +107,15 @@ type Graph struct {
 	store  Store
 	people People
 	bus    Publisher
+	// suggested remembers the who-to-follow widget's picks (see WhoToFollow).
+	suggested *expirable.LRU[string, suggestion]
 }
 
 // NewGraph returns the follow operations over a store, a directory of
 // people and an event bus.
 func NewGraph(store Store, people People, bus Publisher) *Graph {
-	return &Graph{store: store, people: people, bus: bus}
+	return &Graph{store: store, people: people, bus: bus,
+		suggested: expirable.NewLRU[string, suggestion](suggestionsKept, nil, suggestionsFor)}
 }
 
 var (
@@ -318,8 +323,17 @@ func (g *Graph) resolve(ctx context.Context, ids []string) ([]people.Person, err
 //  3. then anyone else on murmur, so a new person on a young network still
 //     sees someone to follow.
 func (g *Graph) Suggest(ctx context.Context, viewerID string, limit int, skip []string) ([]people.Person, error) {
+	ids, err := g.suggest(ctx, viewerID, limit, skip)
+	if err != nil {
+		return nil, err
+	}
+	return g.resolve(ctx, ids)
+}
+
+// suggest is Suggest's choice, as ids.
+func (g *Graph) suggest(ctx context.Context, viewerID string, limit int, skip []string) ([]string, error) {
 	if limit <= 0 {
-		return []people.Person{}, nil
+		return []string{}, nil
 	}
 	skip = slices.DeleteFunc(slices.Clone(skip), func(id string) bool { return !ValidID(id) })
 	var ids []string
@@ -344,7 +358,7 @@ func (g *Graph) Suggest(ctx context.Context, viewerID string, limit int, skip []
 		}
 		ids = append(ids, more...)
 	}
-	return g.resolve(ctx, ids)
+	return ids, nil
 }
 
 // others picks people from profile's directory who are not viewerID, not
