@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/people"
@@ -73,6 +75,11 @@ type Store interface {
 	// recent first, limit at a time.
 	Followers(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
 	Following(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
+	// FollowingIDs is Following with the version of the list it read, the
+	// two read together so that the version names exactly those ids.
+	FollowingIDs(ctx context.Context, userID string, limit int, cursor string) (IDPage, FollowingVersion, error)
+	// FollowingVersion returns the version of whom userID follows.
+	FollowingVersion(ctx context.Context, userID string) (FollowingVersion, error)
 	// FollowedByFollowees ranks the people followed by those userID
 	// followed most recently (a bounded number) by how many of them follow
 	// each, leaving out userID, whom userID already follows and skip.
@@ -100,12 +107,15 @@ type Graph struct {
 	store  Store
 	people People
 	bus    Publisher
+	// suggested remembers the who-to-follow widget's picks (see WhoToFollow).
+	suggested *expirable.LRU[string, suggestion]
 }
 
 // NewGraph returns the follow operations over a store, a directory of
 // people and an event bus.
 func NewGraph(store Store, people People, bus Publisher) *Graph {
-	return &Graph{store: store, people: people, bus: bus}
+	return &Graph{store: store, people: people, bus: bus,
+		suggested: expirable.NewLRU[string, suggestion](suggestionsKept, nil, suggestionsFor)}
 }
 
 var (
@@ -313,8 +323,17 @@ func (g *Graph) resolve(ctx context.Context, ids []string) ([]people.Person, err
 //  3. then anyone else on murmur, so a new person on a young network still
 //     sees someone to follow.
 func (g *Graph) Suggest(ctx context.Context, viewerID string, limit int, skip []string) ([]people.Person, error) {
+	ids, err := g.suggest(ctx, viewerID, limit, skip)
+	if err != nil {
+		return nil, err
+	}
+	return g.resolve(ctx, ids)
+}
+
+// suggest is Suggest's choice, as ids.
+func (g *Graph) suggest(ctx context.Context, viewerID string, limit int, skip []string) ([]string, error) {
 	if limit <= 0 {
-		return []people.Person{}, nil
+		return []string{}, nil
 	}
 	skip = slices.DeleteFunc(slices.Clone(skip), func(id string) bool { return !ValidID(id) })
 	var ids []string
@@ -339,7 +358,7 @@ func (g *Graph) Suggest(ctx context.Context, viewerID string, limit int, skip []
 		}
 		ids = append(ids, more...)
 	}
-	return g.resolve(ctx, ids)
+	return ids, nil
 }
 
 // others picks people from profile's directory who are not viewerID, not

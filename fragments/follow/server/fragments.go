@@ -283,7 +283,7 @@ func (s *server) whoToFollowFragment(c *gin.Context) {
 }
 
 func (s *server) suggestions(c *gin.Context, v view) (suggestions, error) {
-	ps, err := s.Graph.Suggest(c.Request.Context(), v.viewerID(), follow.SuggestionCount, nil)
+	ps, err := s.Graph.WhoToFollow(c.Request.Context(), v.viewerID())
 	if err != nil {
 		return suggestions{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -381,6 +382,42 @@ func TestWhoToFollow(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWhoToFollowRemembered checks the widget's remembered picks: my own
+// follows and unfollows, made anywhere, show at once; what others do waits
+// for the picks to expire.
+func TestWhoToFollowRemembered(t *testing.T) {
+	e := mustEnv(t)
+	us := map[string]user{}
+	for _, h := range []string{"amy", "ben", "cat", "dan"} {
+		us[h] = e.mustUser(t, h, strings.ToUpper(h[:1])+h[1:])
+	}
+	me := e.mustUser(t, "zed", "Zed")
+	e.mustFollow(t, me, us["amy"])
+	e.mustFollow(t, us["amy"], us["cat"])
+	widget := func(t *testing.T, want ...string) {
+		t.Helper()
+		got := e.mustDo(t, request{Method: "GET", Path: "/follow/frag/who-to-follow", As: &me}, 200)
+		if h := suggested(got.Body); !slices.Equal(h, want) {
+			t.Errorf("suggestions = %v, want %v", h, want)
+		}
+	}
+
+	// cat, followed by amy whom I follow; then the directory.
+	widget(t, "cat", "ben", "dan")
+	t.Run("someone I follow elsewhere leaves at once", func(t *testing.T) {
+		e.mustFollow(t, me, us["cat"]) // the API, not the widget
+		widget(t, "ben", "dan")
+	})
+	t.Run("what others do waits", func(t *testing.T) {
+		e.mustFollow(t, us["amy"], us["dan"]) // dan would now come first
+		widget(t, "ben", "dan")
+	})
+	t.Run("someone I unfollow comes back at once, with what others did", func(t *testing.T) {
+		e.mustDo(t, request{Method: http.MethodDelete, Path: "/follow/api/following/" + us["cat"].ID, As: &me}, http.StatusNoContent)
+		widget(t, "cat", "dan", "ben")
+	})
 }
 
 // TestEscaping checks that names people choose reach every fragment and

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -74,4 +75,31 @@ func TestOpenAPI(t *testing.T) {
 			}
 		}
 	}
+
+	t.Run("the following ids answer conditional requests", func(t *testing.T) {
+		type param struct{ Name, In string }
+		var ids struct {
+			Paths map[string]map[string]struct {
+				Description string
+				Parameters  []param
+				Responses   map[string]struct{ Headers map[string]any }
+			}
+		}
+		if err := json.Unmarshal([]byte(got.Body), &ids); err != nil {
+			t.Fatal(err)
+		}
+		op := ids.Paths["/follow/api/users/{user_id}/following/ids"]["get"]
+		if !slices.Contains(op.Parameters, param{"If-None-Match", "header"}) {
+			t.Errorf("no If-None-Match header among the parameters: %+v", op.Parameters)
+		}
+		if _, ok := op.Responses["200"].Headers["ETag"]; !ok {
+			t.Errorf("200 documents no ETag header: %+v", op.Responses["200"])
+		}
+		if _, ok := op.Responses["304"]; !ok {
+			t.Errorf("no 304 response: %+v", op.Responses)
+		}
+		if !strings.Contains(op.Description, "If-None-Match") {
+			t.Errorf("the description does not mention If-None-Match: %q", op.Description)
+		}
+	})
 }

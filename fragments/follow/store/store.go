@@ -153,37 +153,68 @@ func decodeCursor(c string) (int64, error) {
 
 // Followers lists userID's followers, most recent first.
 func (s *Store) Followers(ctx context.Context, userID string, limit int, cursor string) (follow.IDPage, error) {
-	return s.page(ctx, "follower_id", "followee_id", userID, limit, cursor)
+	page, _, err := s.page(ctx, "follower_id", "followee_id", noVersion, userID, limit, cursor)
+	return page, err
 }
 
 // Following lists whom userID follows, most recently followed first.
 func (s *Store) Following(ctx context.Context, userID string, limit int, cursor string) (follow.IDPage, error) {
-	return s.page(ctx, "followee_id", "follower_id", userID, limit, cursor)
+	page, _, err := s.page(ctx, "followee_id", "follower_id", noVersion, userID, limit, cursor)
+	return page, err
 }
 
+// FollowingIDs is Following together with the version of the list it read,
+// both from one statement, that is one snapshot of the file. Read apart, a
+// follow committed between the two could label the list from before it
+// with the version from after it, and whoever kept that pair would be told
+// their old list is current until the next change.
+func (s *Store) FollowingIDs(ctx context.Context, userID string, limit int, cursor string) (follow.IDPage, follow.FollowingVersion, error) {
+	return s.page(ctx, "followee_id", "follower_id", followingVersion, userID, limit, cursor)
+}
+
+// FollowingVersion returns the version of whom userID follows: one
+// primary-key lookup, 0 for someone who has never followed anyone.
+func (s *Store) FollowingVersion(ctx context.Context, userID string) (follow.FollowingVersion, error) {
+	var v int64
+	err := s.DB.QueryRowContext(ctx, `SELECT version FROM following_versions WHERE user_id = ?`, id(userID)).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return follow.FollowingVersion(v), err
+}
+
+// What page reads besides the ids (?1 is the person whose edges it lists):
+// nothing, or the version of whom they follow.
+const (
+	noVersion        = `0`
+	followingVersion = `coalesce((SELECT version FROM following_versions WHERE user_id = ?1), 0)`
+)
+
 // page lists one side (listed) of userID's edges on the other side (by),
-// newest edge first. The page comes back as one row, the ids as one JSON
-// array: the timeline reads a thousand ids on every home page, and a
-// thousand rows cost a thousand trips through the driver.
-func (s *Store) page(ctx context.Context, listed, by, userID string, limit int, cursor string) (follow.IDPage, error) {
+// newest edge first, and the SQL expression version in the same statement.
+// The page comes back as one row, the ids as one JSON array: the timeline
+// reads a thousand ids on every home page, and a thousand rows cost a
+// thousand trips through the driver.
+func (s *Store) page(ctx context.Context, listed, by, version, userID string, limit int, cursor string) (follow.IDPage, follow.FollowingVersion, error) {
 	before, err := decodeCursor(cursor)
 	if err != nil {
-		return follow.IDPage{}, err
+		return follow.IDPage{}, 0, err
 	}
 	var list string
-	var last int64
+	var last, v int64
 	var more bool
 	err = s.DB.QueryRowContext(ctx, `
 		WITH p AS (SELECT id, `+listed+` AS user FROM follows WHERE `+by+` = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3)
 		SELECT json_group_array(user ORDER BY id DESC), coalesce(min(id), 0),
-			EXISTS (SELECT 1 FROM follows WHERE `+by+` = ?1 AND id < (SELECT min(id) FROM p))
-		FROM p`, id(userID), before, limit).Scan(&list, &last, &more)
+			EXISTS (SELECT 1 FROM follows WHERE `+by+` = ?1 AND id < (SELECT min(id) FROM p)),
+			`+version+`
+		FROM p`, id(userID), before, limit).Scan(&list, &last, &more, &v)
 	if err != nil {
-		return follow.IDPage{}, err
+		return follow.IDPage{}, 0, err
 	}
 	var ids []int64
 	if err := json.Unmarshal([]byte(list), &ids); err != nil {
-		return follow.IDPage{}, err
+		return follow.IDPage{}, 0, err
 	}
 	page := follow.IDPage{IDs: make([]string, len(ids))}
 	for i, n := range ids {
@@ -192,7 +223,7 @@ func (s *Store) page(ctx context.Context, listed, by, userID string, limit int, 
 	if more {
 		page.Next = encodeCursor(last)
 	}
-	return page, nil
+	return page, follow.FollowingVersion(v), nil
 }
 
 // FollowedByFollowees ranks the people followed by userID's most recent

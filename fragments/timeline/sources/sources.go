@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/peer"
 	"murmur/fragments/internal/render"
@@ -36,27 +38,37 @@ func newClient(base string) client {
 // unavailable is what a reader is told when tweets or follow do not answer.
 const unavailable = "Your timeline can’t be loaded right now. Try again in a moment."
 
-// do sends a request for the caller: their token as a bearer token, the
-// shell header when they came through the shell (the cards' links depend on
-// it), and the request id.
+// do sends a request for the caller (see send) and returns the body of
+// its 200 answer.
 func (cl client) do(ctx context.Context, c timeline.Caller, method, path string, body any, accept string) ([]byte, error) {
-	data, _, err := cl.doHeaders(ctx, c, method, path, body, accept)
-	return data, err
+	a, err := cl.send(ctx, c, method, path, body, accept, "")
+	return a.body, err
 }
 
-// doHeaders is do that also answers the response's headers.
-func (cl client) doHeaders(ctx context.Context, c timeline.Caller, method, path string, body any, accept string) ([]byte, http.Header, error) {
+// answer is a service's answer that is not an error: 200, or 304 to a
+// request that sent If-None-Match.
+type answer struct {
+	status int
+	etag   string
+	header http.Header
+	body   []byte
+}
+
+// send sends a request for the caller: their token as a bearer token, the
+// shell header when they came through the shell (the cards' links depend on
+// it), the request id, and ifNoneMatch when not "".
+func (cl client) send(ctx context.Context, c timeline.Caller, method, path string, body any, accept, ifNoneMatch string) (answer, error) {
 	var r io.Reader
 	if body != nil {
 		data, err := json.Marshal(body)
 		if err != nil {
-			return nil, nil, err
+			return answer{}, err
 		}
 		r = bytes.NewReader(data)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, cl.base+path, r)
 	if err != nil {
-		return nil, nil, err
+		return answer{}, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -74,30 +86,34 @@ func (cl client) doHeaders(ctx context.Context, c timeline.Caller, method, path 
 	if c.RequestID != "" {
 		req.Header.Set(telemetry.RequestIDHeader, c.RequestID)
 	}
+	if ifNoneMatch != "" {
+		req.Header.Set("If-None-Match", ifNoneMatch)
+	}
 	resp, err := cl.http.Do(req)
 	if err != nil {
-		return nil, nil, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %w", method, path, err), unavailable)
+		return answer{}, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %w", method, path, err), unavailable)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
 	if err != nil {
-		return nil, nil, err
+		return answer{}, err
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
-		return nil, nil, fault.New(fault.Unauthorized, "Your session has ended. Sign in again.")
+		return answer{}, fault.New(fault.Unauthorized, "Your session has ended. Sign in again.")
 	case resp.StatusCode == http.StatusUnprocessableEntity:
 		var p struct {
 			Detail string `json:"detail"`
 		}
 		json.Unmarshal(data, &p)
-		return nil, nil, fault.New(fault.Invalid, "%s", p.Detail)
+		return answer{}, fault.New(fault.Invalid, "%s", p.Detail)
 	case resp.StatusCode >= 500:
-		return nil, nil, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %s", method, path, resp.Status), unavailable)
+		return answer{}, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %s", method, path, resp.Status), unavailable)
+	case resp.StatusCode == http.StatusNotModified && ifNoneMatch != "":
 	case resp.StatusCode != http.StatusOK:
-		return nil, nil, fmt.Errorf("%s %s: %s", method, path, resp.Status)
+		return answer{}, fmt.Errorf("%s %s: %s", method, path, resp.Status)
 	}
-	return data, resp.Header, nil
+	return answer{status: resp.StatusCode, etag: resp.Header.Get("ETag"), header: resp.Header, body: data}, nil
 }
 
 // Tweets is the tweets service.
@@ -143,11 +159,12 @@ func (t *Tweets) FeedCards(ctx context.Context, c timeline.Caller, q timeline.Fe
 	if q.Cursor != "" {
 		body["cursor"] = q.Cursor
 	}
-	data, h, err := t.doHeaders(ctx, c, http.MethodPost, "/tweets/frag/feed", body, "text/html")
+	a, err := t.send(ctx, c, http.MethodPost, "/tweets/frag/feed", body, "text/html", "")
 	if err != nil {
 		return timeline.CardPage{}, err
 	}
-	p := timeline.CardPage{Cards: string(data), Next: h.Get(render.FeedNextHeader), Newest: h.Get(render.FeedNewestHeader)}
+	h := a.header
+	p := timeline.CardPage{Cards: string(a.body), Next: h.Get(render.FeedNextHeader), Newest: h.Get(render.FeedNewestHeader)}
 	if p.Count, err = strconv.Atoi(h.Get(render.FeedCountHeader)); err != nil {
 		return timeline.CardPage{}, fmt.Errorf("POST /tweets/frag/feed: no card count: %w", err)
 	}
@@ -168,12 +185,44 @@ func (t *Tweets) Cards(ctx context.Context, c timeline.Caller, ids []string) (st
 }
 
 // Follow is the follow service.
-type Follow struct{ client }
+type Follow struct {
+	client
+	// pages keeps the pages of followee ids read last, with their ETags.
+	pages *lru.Cache[followingPageKey, followingPage]
+}
+
+// followingPages is how many pages of followee ids a Follow keeps, the
+// least recently read going first: one a reader for all but those following
+// over a thousand. A full page of a thousand ids takes some 40 KB, so the
+// bound is some 40 MB; most people follow a few dozen.
+const followingPages = 1024
+
+// followingPageKey names a page of someone's followee ids.
+type followingPageKey struct{ userID, cursor string }
+
+// followingPage is a page of followee ids as follow last answered it.
+type followingPage struct {
+	etag string
+	ids  []string
+	next string
+}
 
 // NewFollow returns a client of the follow service at base.
-func NewFollow(base string) *Follow { return &Follow{newClient(base)} }
+func NewFollow(base string) *Follow {
+	pages, err := lru.New[followingPageKey, followingPage](followingPages)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return &Follow{client: newClient(base), pages: pages}
+}
 
-// Following lists the ids of everyone the caller follows, a thousand per request.
+// Following lists the ids of everyone the caller follows, a thousand per
+// request. It asks follow every time, so an unfollow shows on the very next
+// read, but sends the ETag of the page it read last: while the list is
+// unchanged follow answers 304 without a body, and the ids kept from before
+// are used without decoding anything. Each timeline instance keeps its own
+// pages; none is used without follow saying it is current, so instances
+// cannot disagree, and when follow is down the read fails as without them.
 func (f *Follow) Following(ctx context.Context, c timeline.Caller) ([]string, error) {
 	ids := []string{}
 	cursor := ""
@@ -182,22 +231,44 @@ func (f *Follow) Following(ctx context.Context, c timeline.Caller) ([]string, er
 		if cursor != "" {
 			path += "&cursor=" + url.QueryEscape(cursor)
 		}
-		data, err := f.do(ctx, c, http.MethodGet, path, nil, "application/json")
+		key := followingPageKey{userID: c.ViewerID, cursor: cursor}
+		page, held := f.pages.Get(key)
+		a, err := f.send(ctx, c, http.MethodGet, path, nil, "application/json", page.etag)
 		if err != nil {
 			return nil, err
 		}
-		var list struct {
-			Items []string `json:"items"`
-			Next  *string  `json:"next"`
+		if a.status != http.StatusNotModified {
+			if page, err = decodeFollowing(a); err != nil {
+				return nil, err
+			}
+			if page.etag != "" {
+				f.pages.Add(key, page)
+			} else if held {
+				f.pages.Remove(key)
+			}
 		}
-		if err := json.Unmarshal(data, &list); err != nil {
-			return nil, fmt.Errorf("decode following: %w", err)
-		}
-		ids = append(ids, list.Items...)
-		if list.Next == nil {
+		// Appended, never handed out: callers get a slice of their own.
+		ids = append(ids, page.ids...)
+		if page.next == "" {
 			return ids, nil
 		}
-		cursor = *list.Next
+		cursor = page.next
 	}
 	return ids, nil
+}
+
+// decodeFollowing reads a page of followee ids from follow's 200 answer.
+func decodeFollowing(a answer) (followingPage, error) {
+	var list struct {
+		Items []string `json:"items"`
+		Next  *string  `json:"next"`
+	}
+	if err := json.Unmarshal(a.body, &list); err != nil {
+		return followingPage{}, fmt.Errorf("decode following: %w", err)
+	}
+	p := followingPage{etag: a.etag, ids: list.Items}
+	if list.Next != nil {
+		p.next = *list.Next
+	}
+	return p, nil
 }
