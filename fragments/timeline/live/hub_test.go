@@ -191,11 +191,18 @@ func TestSlowSocketIsDroppedWithoutStallingOthers(t *testing.T) {
 // the newest CatchUpLimit tweets, oldest first, then a resync.
 func TestCatchUpPastTheLimitAsksForResync(t *testing.T) {
 	b := mustBed(t)
-	ada := b.Profile.MustUser(t, "ada", "Ada")
+	ada, bob := b.Profile.MustUser(t, "ada", "Ada"), b.Profile.MustUser(t, "bob", "Bob")
+	// bob's socket, open all along, tells when the hub has handled every
+	// post's event: one arriving late would reach ada's socket live, in
+	// the middle of its catch-up.
+	b.MustFollow(t, bob, ada, true)
+	watcher := b.join(t, bob, live.JSON, "")
 	since := b.MustPost(t, ada, "seen")
 	var ids []string
 	for range live.CatchUpLimit + 2 {
 		ids = append(ids, b.MustPost(t, ada, "missed"))
+	}
+	for created(t, next(t, watcher)) != ids[len(ids)-1] {
 	}
 	s := b.join(t, ada, live.JSON, since)
 	for _, want := range ids[2:] {
