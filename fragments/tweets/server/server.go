@@ -66,6 +66,9 @@ func New(d Deps) http.Handler {
 	}
 	s := &server{Deps: d, tmpl: parseTemplates()}
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
+	if d.Metrics != nil {
+		registerFeedMemoMetrics(d.Metrics.Registry, d.Tweets)
+	}
 	r.Use(viewer.Authenticate(d.Verifier))
 
 	api := jsonapi.New(r, service, "murmur tweets API",
