@@ -67,41 +67,66 @@ var errBadCursor = fault.New(fault.Invalid, "The cursor is not one this service 
 // most liked first, as the viewer sees them. Cursors are positions in the
 // order (never offsets), so tweets posted while a reader pages through do
 // not shift later pages: nothing repeats, nothing is skipped.
+//
+// Which tweets make up a page is remembered (see feedMemo) until one of
+// the authors posts, deletes or, for the popular order, is liked or
+// unliked: a home read again and again, as people reloading it do, skips
+// the feed query. The tweets themselves, their like counts and whether the
+// viewer likes them are read afresh every time.
 func (s *Service) Feed(ctx context.Context, r FeedRequest, viewer auth.Viewer) (Page, error) {
-	q := FeedQuery{Limit: max(1, min(r.Limit, 100)), ViewerID: viewer.ID}
+	q, err := feedQuery(r, viewer)
+	if err != nil {
+		return Page{}, err
+	}
+	var page Page
+	if s.memo == nil {
+		page, err = s.readFeed(ctx, q)
+	} else {
+		page, err = s.memoFeed(ctx, q)
+	}
+	if err != nil {
+		return Page{}, err
+	}
+	s.fill(ctx, page.Tweets, viewer)
+	return page, nil
+}
+
+// feedQuery checks a request and turns it into a query, its authors as
+// given (readFeed drops repeats and empty ids).
+func feedQuery(r FeedRequest, viewer auth.Viewer) (FeedQuery, error) {
+	q := FeedQuery{Authors: r.Authors, Limit: max(1, min(r.Limit, 100)), ViewerID: viewer.ID}
 	switch r.Sort {
 	case "", SortRecent:
 	case SortPopular:
 		q.Popular = true
 	default:
-		return Page{}, fault.New(fault.Invalid, "sort must be %q or %q.", SortRecent, SortPopular)
+		return q, fault.New(fault.Invalid, "sort must be %q or %q.", SortRecent, SortPopular)
 	}
 	if len(r.Authors) > MaxFeedAuthors {
-		return Page{}, fault.New(fault.Invalid, "At most %d authors in one feed.", MaxFeedAuthors)
-	}
-	seen := make(map[string]bool, len(r.Authors))
-	for _, a := range r.Authors {
-		if a != "" && !seen[a] {
-			seen[a] = true
-			q.Authors = append(q.Authors, a)
-		}
+		return q, fault.New(fault.Invalid, "At most %d authors in one feed.", MaxFeedAuthors)
 	}
 	if r.Cursor != "" {
 		pos, ok := parseFeedCursor(r.Cursor, q.Popular)
 		if !ok {
-			return Page{}, errBadCursor
+			return q, errBadCursor
 		}
 		q.Below = pos
 	}
 	if r.After != "" {
 		if q.Popular {
-			return Page{}, fault.New(fault.Invalid, "after applies to the recent order only.")
+			return q, fault.New(fault.Invalid, "after applies to the recent order only.")
 		}
 		var ok bool
 		if q.Above, ok = ParseID(r.After); !ok {
-			return Page{}, fault.New(fault.Invalid, "after must be a tweet id.")
+			return q, fault.New(fault.Invalid, "after must be a tweet id.")
 		}
 	}
+	return q, nil
+}
+
+// readFeed reads a page of a feed from the store, authors not filled in.
+func (s *Service) readFeed(ctx context.Context, q FeedQuery) (Page, error) {
+	q.Authors = uniqueAuthors(q.Authors)
 	if len(q.Authors) == 0 {
 		return Page{Tweets: []Tweet{}}, nil
 	}
@@ -117,7 +142,42 @@ func (s *Service) Feed(ctx context.Context, r FeedRequest, viewer auth.Viewer) (
 		last := page.Tweets[want-1]
 		page.Next = feedCursor(last, q.Popular)
 	}
-	s.fill(ctx, page.Tweets, viewer)
+	return page, nil
+}
+
+// uniqueAuthors is list without repeats or empty ids, in its order.
+func uniqueAuthors(list []string) []string {
+	seen := make(map[string]bool, len(list))
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		if a != "" && !seen[a] {
+			seen[a] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// memoFeed answers a page of a feed from the memo when it holds one that is
+// still true, reading only the page's tweets; otherwise it reads the page
+// and remembers it.
+func (s *Service) memoFeed(ctx context.Context, q FeedQuery) (Page, error) {
+	key := q.key()
+	if a, ok := s.memo.lookup(key); ok {
+		list, err := s.store.Tweets(ctx, a.ids, q.ViewerID)
+		if err != nil {
+			return Page{}, err
+		}
+		return Page{Tweets: list, Next: a.next}, nil
+	}
+	// Taken before the query: a change that commits from here on is
+	// numbered above seq and marks this answer stale (see feedChanges).
+	seq := s.memo.changes.now()
+	page, err := s.readFeed(ctx, q)
+	if err != nil {
+		return Page{}, err
+	}
+	s.memo.keep(key, seq, q, page)
 	return page, nil
 }
 

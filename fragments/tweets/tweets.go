@@ -129,6 +129,11 @@ type Store interface {
 	// DeleteUnattachedMedia removes media uploaded before the given time and
 	// never attached to a tweet.
 	DeleteUnattachedMedia(ctx context.Context, before time.Time) (int, error)
+	// ImportTweets inserts many tweets in one transaction, all or none.
+	ImportTweets(ctx context.Context, list []ImportedTweet) error
+	// ImportLikes records many likes in one transaction, all or none, and
+	// tells how many were new.
+	ImportLikes(ctx context.Context, likes []ImportedLike) (int, error)
 }
 
 // Authors finds the public identity of users; people.Client is one.
@@ -151,6 +156,9 @@ type Service struct {
 	logger  *slog.Logger
 	// feedGroup is how many authors one store query of a feed reads.
 	feedGroup int
+	// feedMemo is how many feed pages memo keeps; memo is nil when it is 0.
+	feedMemo int
+	memo     *feedMemo
 }
 
 // Option changes how a Service is built.
@@ -162,16 +170,26 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // WithFeedGroup sets how many authors one store query of a feed reads.
 func WithFeedGroup(n int) Option { return func(s *Service) { s.feedGroup = max(1, n) } }
 
+// WithFeedMemo sets how many feed pages the service remembers (see
+// feedMemo); 0 turns the memo off, so every feed is read from the store.
+func WithFeedMemo(pages int) Option {
+	return func(s *Service) { s.feedMemo = max(0, pages) }
+}
+
 // WithLogger makes the service log through l.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
 
 // NewService returns the posting operations over a store.
 func NewService(store Store, authors Authors, bus Publisher, opts ...Option) *Service {
-	s := &Service{store: store, authors: authors, bus: bus, now: time.Now, logger: slog.Default(), feedGroup: FeedGroup}
+	s := &Service{store: store, authors: authors, bus: bus, now: time.Now, logger: slog.Default(),
+		feedGroup: FeedGroup, feedMemo: DefaultFeedMemo}
 	for _, o := range opts {
 		o(s)
 	}
 	s.ids = NewIDs(s.now)
+	if s.feedMemo > 0 {
+		s.memo = newFeedMemo(s.feedMemo)
+	}
 	return s
 }
 
@@ -223,6 +241,9 @@ func (s *Service) Post(ctx context.Context, author auth.Viewer, text string, med
 		NewID: s.ids.Next, AuthorID: author.ID, Text: text, Attachments: media,
 		CreatedAt: s.now().UTC().Truncate(time.Millisecond),
 	})
+	// Told even when the write failed: an error from COMMIT itself leaves
+	// unsure whether it landed, and a needless change costs only a reread.
+	s.memo.tweetChanged(author.ID)
 	if err != nil {
 		return Tweet{}, err
 	}
@@ -293,6 +314,9 @@ func (s *Service) ByAuthor(ctx context.Context, authorID, cursor string, limit i
 // Delete removes the viewer's tweet. Deleting it again succeeds quietly.
 func (s *Service) Delete(ctx context.Context, id string, by auth.Viewer) error {
 	deleted, authorID, err := s.store.DeleteTweet(ctx, id, by.ID, s.now().UTC())
+	if deleted || err != nil {
+		s.memo.tweetChanged(authorID)
+	}
 	if err != nil {
 		return err
 	}
@@ -306,6 +330,9 @@ func (s *Service) Delete(ctx context.Context, id string, by auth.Viewer) error {
 // it is already in changes nothing and announces nothing.
 func (s *Service) SetLike(ctx context.Context, tweetID string, by auth.Viewer, liked bool) (Like, error) {
 	l, err := s.store.SetLike(ctx, tweetID, by.ID, liked, s.now().UTC())
+	if l.Changed || err != nil {
+		s.memo.likesChanged(l.AuthorID)
+	}
 	if err != nil {
 		return Like{}, err
 	}
@@ -318,7 +345,8 @@ func (s *Service) SetLike(ctx context.Context, tweetID string, by auth.Viewer, l
 }
 
 // CleanupMedia removes images uploaded more than a day ago and never
-// attached to a tweet, and tells how many.
+// attached to a tweet, and tells how many. No feed changes: the images were
+// nobody's tweet's.
 func (s *Service) CleanupMedia(ctx context.Context) (int, error) {
 	return s.store.DeleteUnattachedMedia(ctx, s.now().Add(-24*time.Hour))
 }

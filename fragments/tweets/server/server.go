@@ -68,6 +68,9 @@ func New(d Deps) http.Handler {
 	s := &server{Deps: d, tmpl: parseTemplates()}
 	s.cardCache = newCardCache(s.tmpl)
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
+	if d.Metrics != nil {
+		registerFeedMemoMetrics(d.Metrics.Registry, d.Tweets)
+	}
 	r.Use(viewer.Authenticate(d.Verifier))
 
 	api := jsonapi.New(r, service, "murmur tweets API",

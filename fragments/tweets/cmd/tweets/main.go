@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/service"
 	"murmur/fragments/tweets"
 	"murmur/fragments/tweets/server"
@@ -17,6 +18,10 @@ import (
 func main() { service.Main("tweets", build) }
 
 func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
+	memo, err := config.Int("MURMUR_FEED_MEMO", tweets.DefaultFeedMemo)
+	if err != nil {
+		return nil, err
+	}
 	verifier, err := rt.Verifier()
 	if err != nil {
 		return nil, err
@@ -26,7 +31,7 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 		return nil, err
 	}
 	directory := rt.People()
-	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger))
+	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger), tweets.WithFeedMemo(memo))
 	go svc.RunMediaCleanup(ctx, time.Hour)
 	return server.New(server.Deps{
 		Tweets:         svc,
