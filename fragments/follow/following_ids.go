@@ -2,8 +2,8 @@ package follow
 
 import "context"
 
-// MaxIDPageSize bounds a page of bare ids: a thousand followees in one answer.
-const MaxIDPageSize = 1000
+// MaxIDPageSize bounds a page of bare ids: five thousand followees in one answer.
+const MaxIDPageSize = 5000
 
 // FollowingVersion identifies one state of whom a person follows. It
 // changes whenever they follow or unfollow anyone, and only then: others'

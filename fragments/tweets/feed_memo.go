@@ -180,6 +180,13 @@ func (q FeedQuery) key() feedKey {
 	b = binary.AppendVarint(b, q.Below.ID)
 	b = binary.AppendVarint(b, q.Above)
 	b = binary.AppendVarint(b, int64(q.Limit))
+	if q.AuthorsKey != "" {
+		// The list's own name: a hash of it, in the same order.
+		b = append(b, 1)
+		b = append(b, q.AuthorsKey...)
+		return sha256.Sum256(b)
+	}
+	b = append(b, 0)
 	for _, a := range q.Authors {
 		b = binary.AppendUvarint(b, uint64(len(a)))
 		b = append(b, a...)

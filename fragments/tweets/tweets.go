@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/authorset"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/people"
@@ -159,6 +160,8 @@ type Service struct {
 	// feedMemo is how many feed pages memo keeps; memo is nil when it is 0.
 	feedMemo int
 	memo     *feedMemo
+	// sets are the author lists callers named (see FeedRequest.AuthorsKey).
+	sets *authorset.Sets
 }
 
 // Option changes how a Service is built.
@@ -182,7 +185,7 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l 
 // NewService returns the posting operations over a store.
 func NewService(store Store, authors Authors, bus Publisher, opts ...Option) *Service {
 	s := &Service{store: store, authors: authors, bus: bus, now: time.Now, logger: slog.Default(),
-		feedGroup: FeedGroup, feedMemo: DefaultFeedMemo}
+		feedGroup: FeedGroup, feedMemo: DefaultFeedMemo, sets: authorset.NewSets(AuthorSetIDs)}
 	for _, o := range opts {
 		o(s)
 	}

@@ -28,7 +28,7 @@ type IDList struct {
 // answer an If-Modified-Since of any date with 304.
 type idListInput struct {
 	UserID      string   `path:"user_id" doc:"A user id (positive decimal)."`
-	Limit       int      `query:"limit" minimum:"1" maximum:"1000" default:"1000"`
+	Limit       int      `query:"limit" minimum:"1" maximum:"5000" default:"1000"`
 	Cursor      string   `query:"cursor" maxLength:"200"`
 	IfNoneMatch []string `header:"If-None-Match" doc:"ETags of pages already held: when one of them is still current, the answer is 304 Not Modified, without a body."`
 }
@@ -47,7 +47,7 @@ func (s *server) registerFollowingIDsAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-following-ids", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/following/ids",
 		Summary: "Ids of whom a user follows",
-		Description: "Most recently followed first, up to 1000 a page. An id that names no one follows no one (an empty list).\n\n" +
+		Description: "Most recently followed first, up to 5000 a page (1000 unless limit says otherwise). An id that names no one follows no one (an empty list).\n\n" +
 			"Every answer carries a strong `ETag` for its page (user, `limit` and `cursor`), which changes as soon as the user " +
 			"follows or unfollows anyone (and only then). Send it back in `If-None-Match`: while the list is unchanged the " +
 			"answer is `304 Not Modified`, with no body, and the page kept from before is current.",

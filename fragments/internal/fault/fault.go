@@ -24,6 +24,9 @@ const (
 	TooMany
 	// Unavailable is a service this one depends on not answering.
 	Unavailable
+	// Precondition is a request that relies on something the service no
+	// longer holds (a list it was told to remember): send it in full.
+	Precondition
 )
 
 // Error is a failure with a kind and a message safe to show a person,

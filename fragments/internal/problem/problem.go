@@ -32,6 +32,7 @@ var statuses = map[fault.Kind]int{
 	fault.Unsupported:  http.StatusUnsupportedMediaType,
 	fault.TooMany:      http.StatusTooManyRequests,
 	fault.Unavailable:  http.StatusServiceUnavailable,
+	fault.Precondition: http.StatusPreconditionFailed,
 }
 
 // Status maps the kind of err to an HTTP status code: the one place domain

@@ -17,6 +17,7 @@ import (
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
+	"murmur/fragments/internal/authorset"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/peer"
 	"murmur/fragments/internal/render"
@@ -107,6 +108,8 @@ func (cl client) send(ctx context.Context, c timeline.Caller, method, path strin
 		}
 		json.Unmarshal(data, &p)
 		return answer{}, fault.New(fault.Invalid, "%s", p.Detail)
+	case resp.StatusCode == http.StatusPreconditionFailed:
+		return answer{}, fault.New(fault.Precondition, "%s %s: %s", method, path, resp.Status)
 	case resp.StatusCode >= 500:
 		return answer{}, fault.Wrap(fault.Unavailable, fmt.Errorf("%s %s: %s", method, path, resp.Status), unavailable)
 	case resp.StatusCode == http.StatusNotModified && ifNoneMatch != "":
@@ -124,17 +127,18 @@ func NewTweets(base string) *Tweets { return &Tweets{newClient(base)} }
 
 // Feed asks the tweets service for a page of some authors' tweets.
 func (t *Tweets) Feed(ctx context.Context, c timeline.Caller, q timeline.FeedQuery) (timeline.Page, error) {
-	body := map[string]any{"authors": q.Authors, "sort": q.Sort, "limit": q.Limit}
+	body := map[string]any{"sort": q.Sort, "limit": q.Limit}
 	if q.Cursor != "" {
 		body["cursor"] = q.Cursor
 	}
 	if q.After != "" {
 		body["after"] = q.After
 	}
-	data, err := t.do(ctx, c, http.MethodPost, "/tweets/api/feed", body, "application/json")
+	a, err := t.feed(ctx, c, "/tweets/api/feed", body, q.Authors, "application/json")
 	if err != nil {
 		return timeline.Page{}, err
 	}
+	data := a.body
 	var list struct {
 		Items []timeline.Tweet `json:"items"`
 		Next  *string          `json:"next"`
@@ -152,14 +156,34 @@ func (t *Tweets) Feed(ctx context.Context, c timeline.Caller, q timeline.FeedQue
 	return p, nil
 }
 
+// feed posts a feed query naming its authors by their list's name alone
+// (authorset.Name): tweets remembers the lists it was sent, so a home
+// read again costs neither side the thousands of ids. When tweets does
+// not know the name (412: it restarted, or forgot the list, or never saw
+// it), the query goes again with the ids.
+func (t *Tweets) feed(ctx context.Context, c timeline.Caller, path string, body map[string]any, authors []string, accept string) (answer, error) {
+	key := authorset.Name(authors)
+	if key == "" {
+		body["authors"] = authors // the service will say what is wrong with them
+		return t.send(ctx, c, http.MethodPost, path, body, accept, "")
+	}
+	body["authors_key"] = key
+	a, err := t.send(ctx, c, http.MethodPost, path, body, accept, "")
+	if !fault.Is(err, fault.Precondition) {
+		return a, err
+	}
+	body["authors"] = authors
+	return t.send(ctx, c, http.MethodPost, path, body, accept, "")
+}
+
 // FeedCards asks the tweets service for a page of some authors' tweets as
 // the caller's cards, in one call (POST /tweets/frag/feed).
 func (t *Tweets) FeedCards(ctx context.Context, c timeline.Caller, q timeline.FeedQuery) (timeline.CardPage, error) {
-	body := map[string]any{"authors": q.Authors, "sort": q.Sort, "limit": q.Limit}
+	body := map[string]any{"sort": q.Sort, "limit": q.Limit}
 	if q.Cursor != "" {
 		body["cursor"] = q.Cursor
 	}
-	a, err := t.send(ctx, c, http.MethodPost, "/tweets/frag/feed", body, "text/html", "")
+	a, err := t.feed(ctx, c, "/tweets/frag/feed", body, q.Authors, "text/html")
 	if err != nil {
 		return timeline.CardPage{}, err
 	}
@@ -193,9 +217,14 @@ type Follow struct {
 
 // followingPages is how many pages of followee ids a Follow keeps, the
 // least recently read going first: one a reader for all but those following
-// over a thousand. A full page of a thousand ids takes some 40 KB, so the
-// bound is some 40 MB; most people follow a few dozen.
+// over five thousand. A page of a thousand ids takes some 40 KB, so the
+// bound is some 40 MB while most pages are under a thousand (most people
+// follow a few dozen), 200 MB at worst.
 const followingPages = 1024
+
+// followPage is how many ids one request for followee ids asks for: follow's
+// largest page, so a home of up to five thousand followees is one request.
+const followPage = 5000
 
 // followingPageKey names a page of someone's followee ids.
 type followingPageKey struct{ userID, cursor string }
@@ -216,7 +245,7 @@ func NewFollow(base string) *Follow {
 	return &Follow{client: newClient(base), pages: pages}
 }
 
-// Following lists the ids of everyone the caller follows, a thousand per
+// Following lists the ids of everyone the caller follows, five thousand per
 // request. It asks follow every time, so an unfollow shows on the very next
 // read, but sends the ETag of the page it read last: while the list is
 // unchanged follow answers 304 without a body, and the ids kept from before
@@ -227,7 +256,7 @@ func (f *Follow) Following(ctx context.Context, c timeline.Caller) ([]string, er
 	ids := []string{}
 	cursor := ""
 	for range 100 {
-		path := "/follow/api/users/" + url.PathEscape(c.ViewerID) + "/following/ids?limit=1000"
+		path := "/follow/api/users/" + url.PathEscape(c.ViewerID) + "/following/ids?limit=" + strconv.Itoa(followPage)
 		if cursor != "" {
 			path += "&cursor=" + url.QueryEscape(cursor)
 		}

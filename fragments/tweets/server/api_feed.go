@@ -16,6 +16,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/validation"
 
+	"murmur/fragments/internal/authorset"
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
@@ -35,11 +36,12 @@ type feedInput struct {
 // feedInputBody is the feed query's body. Its tags are the documented
 // schema; decodeFeedBody checks the same rules.
 type feedInputBody struct {
-	Authors []string `json:"authors" maxItems:"50000" doc:"User ids whose tweets make up the feed (the timeline service sends the reader and everyone they follow)."`
-	Sort    string   `json:"sort,omitempty" required:"false" enum:"recent,popular" default:"recent" doc:"recent: newest first; popular: most liked first, ties newest first."`
-	Cursor  string   `json:"cursor,omitempty" required:"false" maxLength:"40" doc:"The next value of the previous page."`
-	After   string   `json:"after,omitempty" required:"false" maxLength:"20" doc:"Only tweets newer than this tweet id (recent only): what a reconnecting client missed."`
-	Limit   int      `json:"limit,omitempty" required:"false" minimum:"1" maximum:"100" default:"20"`
+	Authors    []string `json:"authors,omitempty" required:"false" maxItems:"50000" doc:"User ids whose tweets make up the feed (the timeline service sends the reader and everyone they follow). May be left out when authors_key names a list this service remembers."`
+	AuthorsKey string   `json:"authors_key,omitempty" required:"false" pattern:"^[0-9a-f]{64}$" doc:"The name of the author list: the lowercase hex SHA-256 of the ids in order, each followed by a newline. Sent with authors, the service checks it and remembers the list; sent alone, it stands for that list, and 412 Precondition Failed asks for authors again (the service forgot it or never saw it)."`
+	Sort       string   `json:"sort,omitempty" required:"false" enum:"recent,popular" default:"recent" doc:"recent: newest first; popular: most liked first, ties newest first."`
+	Cursor     string   `json:"cursor,omitempty" required:"false" maxLength:"40" doc:"The next value of the previous page."`
+	After      string   `json:"after,omitempty" required:"false" maxLength:"20" doc:"Only tweets newer than this tweet id (recent only): what a reconnecting client missed."`
+	Limit      int      `json:"limit,omitempty" required:"false" minimum:"1" maximum:"100" default:"20"`
 }
 
 // The bounds of the schema above, checked by feedInputBody.check.
@@ -97,11 +99,12 @@ func (e bodyError) GetStatus() int                 { return e.status }
 // feedWire is the body as sent: a nil member was absent or null. Unnamed
 // (an alias), so that decoding errors name its fields as huma's did.
 type feedWire = struct {
-	Authors *[]string `json:"authors"`
-	Sort    *string   `json:"sort"`
-	Cursor  *string   `json:"cursor"`
-	After   *string   `json:"after"`
-	Limit   *int      `json:"limit"`
+	Authors    *[]string `json:"authors"`
+	AuthorsKey *string   `json:"authors_key"`
+	Sort       *string   `json:"sort"`
+	Cursor     *string   `json:"cursor"`
+	After      *string   `json:"after"`
+	Limit      *int      `json:"limit"`
 }
 
 // decodeFeedBody decodes a feed body and tells where it breaks the schema.
@@ -118,8 +121,8 @@ func decodeFeedBody(data []byte) (feedInputBody, []error) {
 		err = errors.New("more than one JSON value")
 	}
 	// Absent and null authors decode alike, and a null among them decodes
-	// as "": the schema refuses the first and last, huma tells which.
-	if err != nil || w.Authors == nil || slices.Contains(*w.Authors, "") {
+	// as "": huma tells what is wrong with the shape, check the rest.
+	if err != nil || (w.Authors != nil && slices.Contains(*w.Authors, "")) || (w.Authors == nil && w.AuthorsKey == nil) {
 		if problems := validateFeedBody(data); len(problems) > 0 {
 			return feedInputBody{}, problems
 		}
@@ -132,6 +135,9 @@ func decodeFeedBody(data []byte) (feedInputBody, []error) {
 	b := feedInputBody{Sort: tweets.SortRecent, Limit: feedLimit}
 	if w.Authors != nil {
 		b.Authors = *w.Authors
+	}
+	if w.AuthorsKey != nil {
+		b.AuthorsKey = *w.AuthorsKey
 	}
 	if w.Sort != nil {
 		b.Sort = *w.Sort
@@ -158,8 +164,16 @@ func (b *feedInputBody) check(w feedWire) []error {
 	if w.After != nil && utf8.RuneCountInString(b.After) > feedMaxAfter {
 		add("after", b.After, fmt.Sprintf(validation.MsgExpectedMaxLength, feedMaxAfter))
 	}
+	if w.Authors == nil && w.AuthorsKey == nil {
+		// authors is required unless authors_key stands for it (null
+		// counts as absent).
+		problems = append(problems, &huma.ErrorDetail{Location: "body", Message: fmt.Sprintf(validation.MsgExpectedRequiredProperty, "authors")})
+	}
 	if len(b.Authors) > tweets.MaxFeedAuthors {
 		add("authors", b.Authors, fmt.Sprintf(validation.MsgExpectedMaxItems, tweets.MaxFeedAuthors))
+	}
+	if w.AuthorsKey != nil && !authorset.Valid(b.AuthorsKey) {
+		add("authors_key", b.AuthorsKey, fmt.Sprintf(validation.MsgExpectedMatchPattern, "^[0-9a-f]{64}$"))
 	}
 	if w.Cursor != nil && utf8.RuneCountInString(b.Cursor) > feedMaxCursor {
 		add("cursor", b.Cursor, fmt.Sprintf(validation.MsgExpectedMaxLength, feedMaxCursor))
@@ -213,7 +227,7 @@ func (s *server) registerFeedAPI(api huma.API) {
 		Description: "A read, sent as POST because the author list can be long. Answers newest first " +
 			"(sort=recent) or most liked first, ties newest first (sort=popular); the cursor is a position " +
 			"in that order, so tweets posted meanwhile never repeat or skip entries of later pages.",
-		Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 422},
+		Tags: []string{"tweets"}, Security: jsonapi.Security, Errors: []int{401, 412, 422},
 		// Room for the longest author list allowed.
 		MaxBodyBytes: 2 << 20,
 		// Resolve checks the body, decoding it once.
@@ -232,7 +246,7 @@ func (s *server) queryFeed(ctx context.Context, in *feedInput) (*tweetListOutput
 	}
 	b := in.body
 	page, err := s.Tweets.Feed(ctx, tweets.FeedRequest{
-		Authors: b.Authors, Sort: b.Sort, Cursor: b.Cursor, After: b.After, Limit: b.Limit,
+		Authors: b.Authors, AuthorsKey: b.AuthorsKey, Sort: b.Sort, Cursor: b.Cursor, After: b.After, Limit: b.Limit,
 	}, v)
 	if err != nil {
 		return nil, jsonapi.Error(err)

@@ -17,10 +17,11 @@ import (
 // feedFragmentRequest is what the timeline asks of the feed fragment: the
 // same query as POST /tweets/api/feed.
 type feedFragmentRequest struct {
-	Authors []string `json:"authors"`
-	Sort    string   `json:"sort"`
-	Cursor  string   `json:"cursor"`
-	Limit   int      `json:"limit"`
+	Authors    []string `json:"authors"`
+	AuthorsKey string   `json:"authors_key"`
+	Sort       string   `json:"sort"`
+	Cursor     string   `json:"cursor"`
+	Limit      int      `json:"limit"`
 }
 
 // feedFragment answers a page of a home timeline as the viewer's cards,
@@ -40,7 +41,7 @@ func (s *server) feedFragment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	q := tweets.FeedRequest{Authors: req.Authors, Sort: req.Sort, Cursor: req.Cursor, Limit: req.Limit}
+	q := tweets.FeedRequest{Authors: req.Authors, AuthorsKey: req.AuthorsKey, Sort: req.Sort, Cursor: req.Cursor, Limit: req.Limit}
 	if q.Limit == 0 {
 		q.Limit = 20
 	}
@@ -53,7 +54,7 @@ func (s *server) feedFragment(c *gin.Context) {
 		newest := "0"
 		switch {
 		case req.Sort == tweets.SortPopular:
-			top, err := s.Tweets.Feed(ctx, tweets.FeedRequest{Authors: req.Authors, Sort: tweets.SortRecent, Limit: 1}, *v)
+			top, err := s.Tweets.Feed(ctx, tweets.FeedRequest{Authors: req.Authors, AuthorsKey: req.AuthorsKey, Sort: tweets.SortRecent, Limit: 1}, *v)
 			if err != nil {
 				s.feedError(c, err)
 				return
