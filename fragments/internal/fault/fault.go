@@ -22,7 +22,8 @@ const (
 	TooLarge
 	Unsupported
 	TooMany
-	// Unavailable is a service this one depends on not answering.
+	// Unavailable is a service this one depends on not answering, or its
+	// own storage refusing a write (a full or read-only disk).
 	Unavailable
 )
 
