@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"text/template"
+	"time"
 )
 
 //go:embed nginx.conf.tmpl
@@ -15,6 +16,29 @@ var confTemplate string
 
 // Services are the services the shell proxies, in the order of DESIGN.md.
 var Services = []string{"profile", "tweets", "follow", "timeline"}
+
+// The include budget: how long a page waits for one slot's fragment before
+// nginx gives up on it and shows the slot's fallback instead. A page's
+// includes run in parallel, so a page with a slow or stuck service still
+// answers within IncludeBudget (plus its own few milliseconds), with
+// every other slot filled.
+const (
+	// IncludeConnectTimeout bounds opening a connection to a service. Only
+	// a host that drops packets makes nginx wait; a port nobody listens on
+	// fails at once.
+	IncludeConnectTimeout = time.Second
+	// IncludeTimeout bounds each wait on a connection: for the service to
+	// take the request, for the first bytes of its answer, and again
+	// between any two reads of a longer answer. A service that answers
+	// nothing costs a page this long. nginx has no limit on a whole answer:
+	// one that trickles in faster than this is waited for.
+	IncludeTimeout = 3 * time.Second
+	// IncludeBudget is the longest a slot keeps its page waiting for a
+	// service that does not answer. An include is tried again on another
+	// instance after an error (connection refused or reset), never after a
+	// timeout, so several stuck instances do not multiply it.
+	IncludeBudget = IncludeConnectTimeout + IncludeTimeout
+)
 
 // Upstream is one service and the addresses (host:port) of its instances.
 type Upstream struct {
@@ -57,8 +81,17 @@ func Render(w io.Writer, cfg Config) error {
 	}
 	return t.Execute(w, struct {
 		Config
-		Services []string
-	}{cfg, Services})
+		Services                              []string
+		IncludeConnectTimeout, IncludeTimeout string
+	}{cfg, Services, duration(IncludeConnectTimeout), duration(IncludeTimeout)})
+}
+
+// duration writes d in nginx's time syntax, in whole milliseconds.
+func duration(d time.Duration) string {
+	if d%time.Second == 0 {
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+	return fmt.Sprintf("%dms", d/time.Millisecond)
 }
 
 // WriteFile renders the configuration into the file at path.

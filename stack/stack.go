@@ -43,6 +43,11 @@ type Options struct {
 	Env []string
 	// Skip names services not to start, as if they were down.
 	Skip []string
+	// ShellUpstreams, for the services it names, lists the addresses nginx
+	// reaches them at instead of their instances' own, so a test can put a
+	// real component in between (a slow proxy). Services still call each
+	// other directly.
+	ShellUpstreams map[string][]string
 	// DebugPorts gives the first instance of a service a loopback debug
 	// address serving its profiles (MURMUR_DEBUG_LISTEN); none by default.
 	DebugPorts map[string]int
@@ -151,6 +156,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 				Env:    append(penv, env...),
 				Health: fmt.Sprintf("http://%s/%s/healthz", addr, name),
 			})
+		}
+		if addrs := opts.ShellUpstreams[name]; len(addrs) > 0 {
+			up.Addrs = addrs
 		}
 		upstreams = append(upstreams, up)
 	}

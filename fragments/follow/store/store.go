@@ -56,7 +56,7 @@ func idList(ids []string) string {
 // Follow adds the edge unless it is there. The trigger in the same statement
 // updates both people's counts.
 func (s *Store) Follow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	res, err := s.DB.ExecContext(ctx,
+	res, err := s.Exec(ctx,
 		`INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
 		 ON CONFLICT (follower_id, followee_id) DO NOTHING`,
 		id(followerID), id(followeeID), time.Now().UnixMilli())
@@ -70,7 +70,7 @@ func (s *Store) Follow(ctx context.Context, followerID, followeeID string) (bool
 
 // Unfollow removes the edge if it is there.
 func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	res, err := s.DB.ExecContext(ctx,
+	res, err := s.Exec(ctx,
 		`DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, id(followerID), id(followeeID))
 	if err != nil {
 		return false, err

@@ -22,7 +22,8 @@ const (
 	TooLarge
 	Unsupported
 	TooMany
-	// Unavailable is a service this one depends on not answering.
+	// Unavailable is a service this one depends on not answering, or its
+	// own storage refusing a write (a full or read-only disk).
 	Unavailable
 	// Precondition is a request that relies on something the service no
 	// longer holds (a list it was told to remember): send it in full.

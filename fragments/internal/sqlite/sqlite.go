@@ -5,15 +5,18 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 
-	// The database/sql driver for SQLite.
-	_ "github.com/mattn/go-sqlite3"
+	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
+
+	"murmur/fragments/internal/fault"
 )
 
 // Store is what every service's store is built on: its open, migrated
@@ -26,6 +29,13 @@ type Store struct {
 
 // Close closes the database.
 func (s Store) Close() error { return s.DB.Close() }
+
+// Exec runs one writing statement outside a transaction. A write the
+// storage refuses is Unavailable (see InTx).
+func (s Store) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := s.DB.ExecContext(ctx, query, args...)
+	return res, refusedWrite(ctx, err)
+}
 
 // OpenStore opens and migrates the SQLite file at path (see Open) and
 // returns the service's store that wrap builds on it.
@@ -88,15 +98,41 @@ func Open(ctx context.Context, path string, fsys fs.FS) (*sql.DB, error) {
 	return db, nil
 }
 
-// InTx runs fn in a transaction, committing when it returns nil.
+// InTx runs fn in a write transaction, committing when it returns nil.
+//
+// A write the storage refuses — the disk is full, the file system turned
+// read-only, the disk fails or the file cannot be opened — is an
+// Unavailable fault with a message for people (503 over HTTP), logged
+// here once for the operator; SQLite rolls the transaction back, so the
+// database stays as it was and reads keep working. Every other error,
+// kinded faults from fn included, comes back unchanged.
 func InTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return refusedWrite(ctx, err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		return refusedWrite(ctx, err)
+	}
+	return refusedWrite(ctx, tx.Commit())
+}
+
+// RefusedWriteMessage is the message of a write the storage refused.
+const RefusedWriteMessage = "Saving is not possible right now; nothing was changed."
+
+// refusedWrite turns an error of a write into an Unavailable fault when
+// SQLite says the storage refused it, and returns any other error, kinded
+// faults included, as it is.
+func refusedWrite(ctx context.Context, err error) error {
+	var se sqlite3.Error
+	if fault.KindOf(err) != fault.Internal || !errors.As(err, &se) {
 		return err
 	}
-	return tx.Commit()
+	switch se.Code {
+	case sqlite3.ErrFull, sqlite3.ErrReadonly, sqlite3.ErrIoErr, sqlite3.ErrCantOpen:
+		slog.ErrorContext(ctx, "storage refused a write", "err", err, "sqlite_code", int(se.ExtendedCode))
+		return fault.Wrap(fault.Unavailable, err, RefusedWriteMessage)
+	}
+	return err
 }

@@ -49,7 +49,7 @@ func scanUser(row interface{ Scan(...any) error }) (profile.User, error) {
 // CreateUser inserts an account; a taken handle (in any case) is a Conflict.
 func (s *Store) CreateUser(ctx context.Context, n profile.NewUser) (profile.User, error) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	res, err := s.DB.ExecContext(ctx,
+	res, err := s.Exec(ctx,
 		`INSERT INTO users (handle, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)`,
 		n.Handle, n.DisplayName, n.PasswordHash, now.UnixMilli())
 	var se sqlite3.Error

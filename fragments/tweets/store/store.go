@@ -35,7 +35,7 @@ var (
 
 // CreateMedia keeps an uploaded image, not yet attached to any tweet.
 func (s *Store) CreateMedia(ctx context.Context, m tweets.NewMedia) (tweets.Media, error) {
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO media (id, owner_id, content_type, width, height, alt, created_at, data)
+	_, err := s.Exec(ctx, `INSERT INTO media (id, owner_id, content_type, width, height, alt, created_at, data)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.OwnerID, m.Image.ContentType, m.Image.Width, m.Image.Height, m.Alt, m.CreatedAt.UnixMilli(), m.Image.Data)
 	if err != nil {
@@ -306,7 +306,7 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 // DeleteUnattachedMedia removes images uploaded before the given time that
 // no tweet uses.
 func (s *Store) DeleteUnattachedMedia(ctx context.Context, before time.Time) (int, error) {
-	res, err := s.DB.ExecContext(ctx, `DELETE FROM media WHERE tweet_id IS NULL AND created_at < ?`, before.UnixMilli())
+	res, err := s.Exec(ctx, `DELETE FROM media WHERE tweet_id IS NULL AND created_at < ?`, before.UnixMilli())
 	if err != nil {
 		return 0, err
 	}
