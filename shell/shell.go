@@ -20,6 +20,27 @@ var pages embed.FS
 // Pages are the page files nginx serves with SSI.
 var Pages = []string{"home.html", "welcome.html", "user.html"}
 
+// ErrorDir is the folder of the site holding the pages nginx answers its
+// own errors with (error_page): an internal location, reached only by
+// nginx's redirects, so the pages keep the status of the error.
+const ErrorDir = "_errors"
+
+// ErrorPages are nginx's own error answers in the site's look, by file
+// name under ErrorDir. They are static, with no SSI includes: they must
+// show even when every service is down.
+var ErrorPages = map[string]layout.ErrorPage{
+	// A path nothing serves.
+	"not-found.html": layout.NotFound("/"),
+	// /u/<handle> when profile says there is no such account (see the
+	// /u/ location in nginx.conf.tmpl).
+	"no-account.html": {Title: "No such account", Status: 404, Heading: "This account doesn’t exist",
+		Message: "No one on murmur has that handle. Check the spelling, or search for people from the home page.", Home: "/"},
+	// A service that cannot be reached or answers too late, for a page
+	// rather than a fragment (500, 502, 503, 504: the status stays).
+	"unavailable.html": {Title: "Unavailable", Heading: "murmur can’t answer right now",
+		Message: "This part of murmur is down or too slow at the moment. Try again in a moment.", Home: "/"},
+}
+
 // includer returns the template function that writes the SSI directives
 // for one fragment: a block holding the fallback (the "stub" nginx shows
 // when the include fails or is empty) and the include itself, through the
@@ -57,7 +78,30 @@ func Render(dir string) error {
 			return err
 		}
 	}
+	if err := os.MkdirAll(filepath.Join(dir, ErrorDir), 0o755); err != nil {
+		return err
+	}
+	for name, e := range ErrorPages {
+		out, err := renderErrorPage(e)
+		if err != nil {
+			return fmt.Errorf("render %s/%s: %w", ErrorDir, name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, ErrorDir, name), []byte(out), 0o644); err != nil {
+			return err
+		}
+	}
 	return layout.SharedAssets().WriteTo(filepath.Join(dir, "static"))
+}
+
+// renderErrorPage renders an error page in the common layout, served from
+// the site's root like the other pages.
+func renderErrorPage(e layout.ErrorPage) (template.HTML, error) {
+	look := layout.Parse(nil)
+	main, err := layout.Execute(look, "error-page", e)
+	if err != nil {
+		return "", err
+	}
+	return layout.Execute(look, "layout", layout.Page{Title: e.Title, StaticPrefix: "/static", Home: "/", Main: main})
 }
 
 func renderPage(name string) (template.HTML, error) {

@@ -94,8 +94,15 @@ func Screenshot(tb testing.TB, ctx context.Context, name string) {
 // seconds. Unlike chromedp.Poll it survives page loads in between (a form
 // that reloads the page), retrying on the new page.
 func waitFor(what, cond string) chromedp.Action[chromedp.Void] {
+	return waitForUpTo(15*time.Second, what, cond)
+}
+
+// waitForUpTo is waitFor with a limit of its own, for what takes longer
+// by design (a reconnect after backoff); it must stay below Run's 30
+// seconds a step.
+func waitForUpTo(limit time.Duration, what, cond string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		deadline := time.Now().Add(15 * time.Second)
+		deadline := time.Now().Add(limit)
 		var last error
 		for time.Now().Before(deadline) {
 			ok, err := chromedp.Evaluate[bool](cond)(ctx, t)

@@ -92,9 +92,9 @@ func TestShellComposesPages(t *testing.T) {
 	})
 
 	t.Run("a profile page for an unknown or malformed handle", func(t *testing.T) {
-		_, body, _ := visitor.Do(t, "GET", "/u/nobody_here", nil)
-		if !strings.Contains(string(body), "doesn’t exist") {
-			t.Errorf("/u/nobody_here does not say the account does not exist")
+		status, body, _ := visitor.Do(t, "GET", "/u/nobody_here", nil)
+		if status != http.StatusNotFound || strings.Count(string(body), "doesn’t exist") != 1 {
+			t.Errorf("/u/nobody_here: %d, want 404 saying once that the account does not exist:\n%s", status, body)
 		}
 		if status, _, _ := visitor.Do(t, "GET", "/u/bad%20handle", nil); status != 404 {
 			t.Errorf("/u/bad handle: %d, want 404", status)

@@ -35,6 +35,26 @@ type Page struct {
 	Nav, Left, Main, Right template.HTML
 }
 
+// ErrorPage is what the "error-page" partial says: the main column of a
+// page that stands for an error, in the site's look.
+type ErrorPage struct {
+	// Title is the page's title.
+	Title string
+	// Status is the HTTP status, shown large; 0 shows none (one page
+	// standing for several statuses).
+	Status           int
+	Heading, Message string
+	// Home is where its button leads.
+	Home string
+}
+
+// NotFound is the error page of a path that leads nowhere, the same from
+// the shell and from a service opened on its own.
+func NotFound(home string) ErrorPage {
+	return ErrorPage{Title: "Not found", Status: 404, Heading: "This page doesn’t exist",
+		Message: "The link may be broken, or the page may have moved.", Home: home}
+}
+
 // Asset returns the cache-busting URL of a shared static file, or "" when the
 // file is not there (vendor files before `make assets`).
 func (p Page) Asset(name string) string {

@@ -72,6 +72,9 @@ type Tweet struct {
 type Page struct {
 	Tweets []Tweet
 	Next   string
+	// Partial is set when whom the caller follows could not be read (the
+	// follow service is down): the page holds the caller's own tweets alone.
+	Partial bool
 }
 
 // FeedQuery asks the tweets service for a page of some authors' tweets.
@@ -96,6 +99,9 @@ type CardPage struct {
 	// when there is none), on a first page only: where the live socket
 	// starts.
 	Newest string
+	// Partial is set when the page holds the caller's own tweets alone, as
+	// in Page.
+	Partial bool
 }
 
 // Tweets is the tweets service as the timeline uses it.
@@ -131,7 +137,9 @@ func ValidSort(s string) bool { return s == "" || s == SortRecent || s == SortPo
 // Authors is whose tweets make up the caller's home: the people they
 // follow and themself. It asks the follow service every time (one indexed
 // query, ids only), so an unfollow shows on the very next read; nothing
-// here depends on an event having arrived.
+// here depends on an event having arrived. It fails when follow does: the
+// live side (Newer, Newest) needs the whole home, while a page a person
+// reads settles for a partial one (see homeAuthors).
 func (h *Homes) Authors(ctx context.Context, c Caller) ([]string, error) {
 	ids, err := h.graph.Following(ctx, c)
 	if err != nil {
@@ -141,28 +149,52 @@ func (h *Homes) Authors(ctx context.Context, c Caller) ([]string, error) {
 }
 
 // Home returns a page of the caller's home timeline in the given order.
+// When the follow service is down the page is partial (see homeAuthors).
 func (h *Homes) Home(ctx context.Context, c Caller, sort, cursor string, limit int) (Page, error) {
-	q, err := h.query(ctx, c, sort, cursor, limit)
+	q, partial, err := h.query(ctx, c, sort, cursor, limit)
 	if err != nil {
 		return Page{}, err
 	}
-	return h.tweets.Feed(ctx, c, q)
+	p, err := h.tweets.Feed(ctx, c, q)
+	if err != nil {
+		return Page{}, err
+	}
+	p.Partial = partial
+	return p, nil
 }
 
 // HomeCards returns a page of the caller's home timeline as the tweets
-// service's cards.
+// service's cards, partial as Home's when the follow service is down.
 func (h *Homes) HomeCards(ctx context.Context, c Caller, sort, cursor string, limit int) (CardPage, error) {
-	q, err := h.query(ctx, c, sort, cursor, limit)
+	q, partial, err := h.query(ctx, c, sort, cursor, limit)
 	if err != nil {
 		return CardPage{}, err
 	}
-	return h.tweets.FeedCards(ctx, c, q)
+	p, err := h.tweets.FeedCards(ctx, c, q)
+	if err != nil {
+		return CardPage{}, err
+	}
+	p.Partial = partial
+	return p, nil
 }
 
-// query is the feed query of a page of the caller's home.
-func (h *Homes) query(ctx context.Context, c Caller, sort, cursor string, limit int) (FeedQuery, error) {
+// homeAuthors is whose tweets a page of the caller's home shows. When the
+// follow service cannot be reached, the caller's own tweets still can be:
+// the home degrades to them alone (partial) instead of failing whole, and
+// says so. Any other failure of follow fails the read.
+func (h *Homes) homeAuthors(ctx context.Context, c Caller) (authors []string, partial bool, err error) {
+	authors, err = h.Authors(ctx, c)
+	if fault.Is(err, fault.Unavailable) && ctx.Err() == nil {
+		return []string{c.ViewerID}, true, nil
+	}
+	return authors, false, err
+}
+
+// query is the feed query of a page of the caller's home, and whether it
+// is partial (see homeAuthors).
+func (h *Homes) query(ctx context.Context, c Caller, sort, cursor string, limit int) (FeedQuery, bool, error) {
 	if !ValidSort(sort) {
-		return FeedQuery{}, fault.New(fault.Invalid, "sort must be %q or %q.", SortRecent, SortPopular)
+		return FeedQuery{}, false, fault.New(fault.Invalid, "sort must be %q or %q.", SortRecent, SortPopular)
 	}
 	if sort == "" {
 		sort = SortRecent
@@ -170,11 +202,11 @@ func (h *Homes) query(ctx context.Context, c Caller, sort, cursor string, limit 
 	if limit <= 0 {
 		limit = DefaultPageSize
 	}
-	authors, err := h.Authors(ctx, c)
+	authors, partial, err := h.homeAuthors(ctx, c)
 	if err != nil {
-		return FeedQuery{}, err
+		return FeedQuery{}, false, err
 	}
-	return FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)}, nil
+	return FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)}, partial, nil
 }
 
 // Newer returns up to limit tweets of the caller's home newer than the
@@ -193,9 +225,15 @@ func (h *Homes) Newer(ctx context.Context, c Caller, after string, limit int) ([
 	return p.Tweets, err
 }
 
-// Newest is the id of the newest tweet in the caller's home, "0" when it is empty.
+// Newest is the id of the newest tweet in the caller's home, "0" when it
+// is empty. Like Newer it never settles for a partial home: a live socket
+// starts only from the whole of it.
 func (h *Homes) Newest(ctx context.Context, c Caller) (string, error) {
-	p, err := h.Home(ctx, c, SortRecent, "", 1)
+	authors, err := h.Authors(ctx, c)
+	if err != nil {
+		return "0", err
+	}
+	p, err := h.tweets.Feed(ctx, c, FeedQuery{Authors: authors, Sort: SortRecent, Limit: 1})
 	if err != nil || len(p.Tweets) == 0 {
 		return "0", err
 	}

@@ -29,37 +29,33 @@ func (p *parts) add(name string, data any) template.HTML {
 }
 
 // homePage is the follow service opened on its own: who to follow, and my
-// following and followers lists, in the same layout as the shell.
+// following and followers lists, in the same layout as the shell. A column
+// whose people cannot be read (profile is down) shows the shell's fallback
+// block, and the rest of the page still works.
 func (s *server) homePage(c *gin.Context) {
 	v := s.view(c)
 	page := v.Links.Page("Follow")
-	w, err := s.suggestions(c, v)
-	if err != nil {
-		render.FragmentError(c, s.tmpl, err)
-		return
-	}
 	ps := &parts{s: s}
 	page.Nav = ps.add("signed-in-nav", signedInNav(v))
-	page.Right = ps.add("who-to-follow", w)
+	status := http.StatusOK
 	if v.Viewer == nil {
 		page.Main = ps.add("signin-prompt", map[string]string{
 			"Message": "Sign in to follow people and see who follows you.", "Home": v.SignIn})
 	} else {
 		me, err := s.Graph.User(c.Request.Context(), v.Viewer.ID)
-		if err != nil {
-			render.FragmentError(c, s.tmpl, err)
-			return
+		if err == nil {
+			err = s.personParts(c, v, me, ps, &page)
 		}
-		if err := s.personParts(c, v, me, ps, &page); err != nil {
-			render.FragmentError(c, s.tmpl, err)
-			return
+		if err != nil {
+			page.Main, status = render.Slot(c, s.tmpl, "Following and followers", err)
 		}
 	}
+	page.Right = s.whoToFollowSlot(c, v, ps)
 	if ps.err != nil {
 		render.FragmentError(c, s.tmpl, ps.err)
 		return
 	}
-	s.render(c, http.StatusOK, "layout", page)
+	s.render(c, status, "layout", page)
 }
 
 // userPage is a person's counts, button, followers and following on the
@@ -71,30 +67,34 @@ func (s *server) userPage(c *gin.Context) {
 	page.Nav = ps.add("signed-in-nav", signedInNav(v))
 	status := http.StatusOK
 	p, err := s.Graph.UserByHandle(c.Request.Context(), c.Param("handle"))
+	if err == nil {
+		err = s.personParts(c, v, p, ps, &page)
+	}
 	switch {
+	case err == nil:
 	case fault.Is(err, fault.NotFound):
 		status = http.StatusNotFound
 		page.Main = ps.add("no-user", v)
-	case err != nil:
-		render.FragmentError(c, s.tmpl, err)
-		return
 	default:
-		if err := s.personParts(c, v, p, ps, &page); err != nil {
-			render.FragmentError(c, s.tmpl, err)
-			return
-		}
+		page.Main, status = render.Slot(c, s.tmpl, "Following and followers", err)
 	}
-	w, err := s.suggestions(c, v)
-	if err != nil {
-		render.FragmentError(c, s.tmpl, err)
-		return
-	}
-	page.Right = ps.add("who-to-follow", w)
+	page.Right = s.whoToFollowSlot(c, v, ps)
 	if ps.err != nil {
 		render.FragmentError(c, s.tmpl, ps.err)
 		return
 	}
 	s.render(c, status, "layout", page)
+}
+
+// whoToFollowSlot is the right column of the service's own pages: the
+// who-to-follow widget, or its fallback when it cannot be read.
+func (s *server) whoToFollowSlot(c *gin.Context, v view, ps *parts) template.HTML {
+	w, err := s.suggestions(c, v)
+	if err != nil {
+		slot, _ := render.Slot(c, s.tmpl, "Who to follow", err)
+		return slot
+	}
+	return ps.add("who-to-follow", w)
 }
 
 // personParts fills the left column with a person's head and card, and the

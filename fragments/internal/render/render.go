@@ -39,3 +39,36 @@ func FragmentError(c *gin.Context, t *template.Template, err error) {
 	}
 	HTML(c, problem.Status(err), t, "problem", fault.Message(err))
 }
+
+// Slot is what goes in one slot of a page a service serves on its own
+// when what fills it could not be read, and the status that page answers:
+// the layout's fallback block under label when a service this one reads
+// from is down — the block the shell shows in the same place, and the
+// page still answers 200, as the shell's does — or the "problem" partial
+// and the failure's status for any other failure. It logs the failure as
+// FragmentError does.
+func Slot(c *gin.Context, t *template.Template, label string, err error) (template.HTML, int) {
+	name, data, status := "problem", any(fault.Message(err)), problem.Status(err)
+	switch fault.KindOf(err) {
+	case fault.Unavailable:
+		slog.WarnContext(c.Request.Context(), "page degraded", "path", c.Request.URL.Path, "slot", label, "err", err)
+		name, data, status = "fallback", label, http.StatusOK
+	case fault.Internal:
+		slog.ErrorContext(c.Request.Context(), "page failed", "path", c.Request.URL.Path, "slot", label, "err", err)
+	}
+	out, terr := layout.Execute(t, name, data)
+	if terr != nil {
+		slog.ErrorContext(c.Request.Context(), "render template", "template", name, "err", terr)
+		return template.HTML(`<div class="problem" role="alert">Something went wrong on our side.</div>`), http.StatusInternalServerError
+	}
+	return out, status
+}
+
+// PageError answers a page whose main content could not be read: the page
+// p in the common layout, styled like any other, with Slot's answer in its
+// main column.
+func PageError(c *gin.Context, t *template.Template, p layout.Page, label string, err error) {
+	var status int
+	p.Main, status = Slot(c, t, label, err)
+	HTML(c, status, t, "layout", p)
+}

@@ -9,15 +9,18 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/layout"
 )
@@ -79,7 +82,29 @@ func NewEngine(service string, logger *slog.Logger, metrics *telemetry.Metrics, 
 	static := layout.SharedAssets().Handler(base + "/static")
 	r.GET(base+"/static/*file", gin.WrapH(static))
 	r.HEAD(base+"/static/*file", gin.WrapH(static))
+	look := layout.Parse(nil)
+	r.NoRoute(func(c *gin.Context) { notFound(c, service, look) })
 	return r
+}
+
+// notFound answers a path the service does not serve in the form its
+// asker reads: a problem from the JSON API, the "problem" partial for a
+// fragment, and otherwise the 404 page in the site's look, whose links lead
+// where the request came from (the shell, or the service on its own).
+func notFound(c *gin.Context, service string, look *template.Template) {
+	base := "/" + service
+	switch path := c.Request.URL.Path; {
+	case strings.HasPrefix(path, base+"/api/"):
+		problem.Write(c.Writer, http.StatusNotFound, "There is nothing at "+path+" in the "+service+" API.")
+	case strings.HasPrefix(path, base+"/frag/"):
+		render.HTML(c, http.StatusNotFound, look, "problem", "This part of the page doesn’t exist.")
+	default:
+		links := render.LinksFor(c, service)
+		e := layout.NotFound(links.Home())
+		page := links.Page(e.Title)
+		page.Main, _ = layout.Execute(look, "error-page", e)
+		render.HTML(c, http.StatusNotFound, look, "layout", page)
+	}
 }
 
 // Protect refuses cross-origin state-changing requests from browsers (by

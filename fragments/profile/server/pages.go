@@ -32,7 +32,7 @@ func (s *server) homePage(c *gin.Context) {
 		p.Left, _ = s.fragment("card", me)
 		page, err := s.Accounts.Search(c.Request.Context(), "", 20, "")
 		if err != nil {
-			render.FragmentError(c, s.tmpl, err)
+			render.PageError(c, s.tmpl, p, "People", err)
 			return
 		}
 		dir := v
@@ -54,7 +54,7 @@ func (s *server) userPage(c *gin.Context) {
 		status = http.StatusNotFound
 		p.Main, _ = s.fragment("no-user", v)
 	case err != nil:
-		render.FragmentError(c, s.tmpl, err)
+		render.PageError(c, s.tmpl, p, "This profile", err)
 		return
 	default:
 		v.User, v.Editable = u, v.Viewer != nil && v.Viewer.ID == u.ID

@@ -21,6 +21,10 @@ type homeInput struct {
 type TweetList struct {
 	Items []timeline.Tweet `json:"items"`
 	Next  *string          `json:"next" doc:"Cursor of the next page; null on the last. A position in the order, so tweets posted meanwhile never repeat or skip entries."`
+	// Partial is the one addition to the contract's list shape, and it
+	// appears only on a degraded page, so clients that do not know it
+	// read a complete home exactly as before.
+	Partial bool `json:"partial,omitempty" doc:"Present, and true, only when whom I follow could not be read (the follow service is down): the page holds my own tweets alone. Read again later for the whole home."`
 }
 
 type homeOutput struct{ Body TweetList }
@@ -33,7 +37,8 @@ func (s *server) registerHomeAPI(api huma.API) {
 		Description: "My tweets and those of everyone I follow. For live updates open the websocket GET /timeline/api/stream (optionally ?since=<newest id you have>), which sends {\"event\":\"tweet.created\",\"tweet\":Tweet}, {\"event\":\"tweet.deleted\",\"id\":\"…\"} and " +
 			"{\"event\":\"like.changed\",\"id\":\"…\",\"like_count\":N}; " +
 			"after a reconnect that missed more than 50 tweets it also sends {\"event\":\"resync\"}: read this list afresh. " +
-			"The socket closes (1008) when the session that opened it expires.",
+			"The socket closes (1008) when the session that opened it expires. " +
+			"While the follow service is down the home still answers, with my own tweets alone and \"partial\": true.",
 		Tags: []string{"timeline"}, Security: jsonapi.Security, Errors: []int{401, 422},
 	}, s.home)
 }
@@ -47,5 +52,5 @@ func (s *server) home(ctx context.Context, in *homeInput) (*homeOutput, error) {
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}
-	return &homeOutput{Body: TweetList{Items: page.Tweets, Next: jsonapi.Next(page.Next)}}, nil
+	return &homeOutput{Body: TweetList{Items: page.Tweets, Next: jsonapi.Next(page.Next), Partial: page.Partial}}, nil
 }

@@ -26,6 +26,9 @@ type feed struct {
 	Next        string
 	Empty       bool
 	WhoToFollow string
+	// Partial is set when whom the viewer follows could not be read: the
+	// page holds their own tweets alone, under a notice saying so.
+	Partial bool
 }
 
 // home is the whole widget: the live socket and the feed.
@@ -84,7 +87,10 @@ func (s *server) readFeed(c *gin.Context, v auth.Viewer, sort, cursor string) (f
 		return f, err
 	}
 	f.Next = url.QueryEscape(page.Next)
-	f.Empty = page.Count == 0 && cursor == ""
+	f.Partial = page.Partial
+	// An empty partial page says nothing about whom the viewer follows:
+	// the notice stands alone, without "your timeline is empty".
+	f.Empty = page.Count == 0 && cursor == "" && !page.Partial
 	// The tweets service rendered these with html/template: trusted HTML.
 	f.Cards = template.HTML(page.Cards)
 	if cursor == "" {

@@ -41,10 +41,15 @@ func (s *server) homePage(c *gin.Context) {
 	if n.Viewer == nil {
 		p.Main, err = layout.Execute(s.tmpl, "signin-prompt", s.signInPromptData(c))
 	} else {
-		var f feed
-		if f, err = s.readFeed(c, *n.Viewer, c.Query("sort"), ""); err == nil {
-			p.Main, err = layout.Execute(s.tmpl, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
+		f, ferr := s.readFeed(c, *n.Viewer, c.Query("sort"), "")
+		if ferr != nil {
+			// tweets (or follow, past what a partial home covers) is
+			// down: the page keeps its look, with the fallback the shell
+			// shows in the same place.
+			render.PageError(c, s.tmpl, p, "Your timeline", ferr)
+			return
 		}
+		p.Main, err = layout.Execute(s.tmpl, "home", home{CSS: s.asset("timeline.css"), JS: s.asset("timeline.js"), Feed: f})
 	}
 	if err != nil {
 		render.FragmentError(c, s.tmpl, err)

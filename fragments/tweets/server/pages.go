@@ -57,24 +57,26 @@ func (s *server) homePage(c *gin.Context) {
 		render.FragmentError(c, s.tmpl, err)
 		return
 	}
-	list, err := s.userTweets(c, v.Handle)
+	list, lerr := s.userTweets(c, v.Handle)
 	var mine template.HTML
+	status := http.StatusOK
 	switch {
-	case fault.Is(err, fault.NotFound):
+	case fault.Is(lerr, fault.NotFound):
 		// The session outlived its account, or profile does not know it yet.
 		mine, err = layout.Execute(s.tmpl, "no-user", list)
-	case err != nil:
-		render.FragmentError(c, s.tmpl, err)
-		return
+	case lerr != nil:
+		// Profile is down (who the handle is cannot be read): the compose
+		// box still works, the list shows the shell's fallback.
+		mine, status = render.Slot(c, s.tmpl, "Your tweets", lerr)
 	default:
 		mine, err = layout.Execute(s.tmpl, "tweet-list", list)
 	}
 	if err != nil {
-		render.FragmentError(c, s.tmpl, err)
+		render.PageError(c, s.tmpl, p, "Your tweets", err)
 		return
 	}
 	p.Main = box + mine
-	s.render(c, http.StatusOK, "layout", p)
+	s.render(c, status, "layout", p)
 }
 
 // userPage is a person's tweets on the service opened on its own.
@@ -91,13 +93,13 @@ func (s *server) userPage(c *gin.Context) {
 		status = http.StatusNotFound
 		p.Main, err = layout.Execute(s.tmpl, "no-user", list)
 	case err != nil:
-		render.FragmentError(c, s.tmpl, err)
+		render.PageError(c, s.tmpl, p, "Tweets", err)
 		return
 	default:
 		p.Main, err = layout.Execute(s.tmpl, "tweet-list", list)
 	}
 	if err != nil {
-		render.FragmentError(c, s.tmpl, err)
+		render.PageError(c, s.tmpl, p, "Tweets", err)
 		return
 	}
 	s.render(c, status, "layout", p)

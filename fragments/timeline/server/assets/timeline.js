@@ -71,23 +71,52 @@
 
   document.addEventListener("htmx:ws:after:message:incoming", settle);
 
-  var connections = 0;
+  // Every attempt to (re)open the socket asks for what the page missed
+  // since the newest tweet it has.
   document.addEventListener("htmx:ws:before:connection", function (e) {
     var conn = e.detail && e.detail.connection;
     if (!conn || !conn.url) return;
     var feed = $("timeline-feed");
-    // A reconnect: tweets deleted while the socket was down are still on
-    // the page, so a reader at the top gets the feed afresh (a reader
-    // scrolled down keeps their place; the catch-up below still arrives).
-    if (connections++ > 0 && feed && atTop($("timeline-items") || feed)) {
-      htmx.ajax("GET", "/timeline/frag/feed?sort=" + encodeURIComponent(feed.dataset.sort || "recent"),
-        {target: "#timeline-feed", swap: "outerHTML"});
-    }
     if (feed) note(feed.dataset.since);
     cards($("timeline-items")).forEach(function (c) { note(c.dataset.tweetId); });
     var u = new URL(conn.url);
     u.searchParams.set("since", newest.toString());
     conn.url = u.toString();
+  });
+
+  // While the socket is down the page says so, quietly and for as long as
+  // it lasts ("live updates paused"), and stops saying so once it is back.
+  // A drop mended within a moment (a server restarting) never shows.
+  var pausing = null;
+  function livePaused(paused) {
+    var marker = $("timeline-paused");
+    if (!marker) return;
+    if (!paused) {
+      clearTimeout(pausing);
+      pausing = null;
+      marker.hidden = true;
+    } else if (marker.hidden && !pausing) {
+      pausing = setTimeout(function () { pausing = null; marker.hidden = false; }, 1500);
+    }
+  }
+  document.addEventListener("htmx:ws:close", function (e) {
+    // "removed": the page took the socket away itself.
+    if (!(e.detail && e.detail.reason === "removed")) livePaused(true);
+  });
+
+  var opened = 0;
+  document.addEventListener("htmx:ws:after:connection", function () {
+    livePaused(false);
+    var feed = $("timeline-feed");
+    // A reconnect: tweets deleted while the socket was down are still on
+    // the page, so a reader at the top gets the feed afresh (a reader
+    // scrolled down keeps their place; the catch-up still arrives). Only
+    // once the socket is open again: asking at every attempt while the
+    // timeline is down would only fail, again and again.
+    if (opened++ > 0 && feed && atTop($("timeline-items") || feed)) {
+      htmx.ajax("GET", "/timeline/frag/feed?sort=" + encodeURIComponent(feed.dataset.sort || "recent"),
+        {target: "#timeline-feed", swap: "outerHTML"});
+    }
   });
 
   document.addEventListener("htmx:after:swap", function () {
