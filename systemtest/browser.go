@@ -94,8 +94,14 @@ func Screenshot(tb testing.TB, ctx context.Context, name string) {
 // seconds. Unlike chromedp.Poll it survives page loads in between (a form
 // that reloads the page), retrying on the new page.
 func waitFor(what, cond string) chromedp.Action[chromedp.Void] {
+	return waitForWithin(what, cond, 15*time.Second)
+}
+
+// waitForWithin is waitFor with its own limit (at most the 30 seconds of
+// a Run step).
+func waitForWithin(what, cond string, limit time.Duration) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		deadline := time.Now().Add(15 * time.Second)
+		deadline := time.Now().Add(limit)
 		var last error
 		for time.Now().Before(deadline) {
 			ok, err := chromedp.Evaluate[bool](cond)(ctx, t)
