@@ -354,15 +354,16 @@ func (s *Stack) Kill(name string) error {
 	return waitGone(p.Health, 5*time.Second)
 }
 
-// Crash kills one part at once (SIGKILL to its process group) behind the
-// stack's back, as if it had crashed: with Options.Restart the stack
-// starts it again by itself. It returns once the process has exited.
+// Crash kills one part's process at once (SIGKILL) behind the stack's
+// back, as a crash would: what it started itself (nginx's workers) is left
+// for the stack to clean up, and with Options.Restart the stack starts it
+// again by itself. It returns once the process has exited.
 func (s *Stack) Crash(name string) error {
 	_, cmd, exited, err := s.running(name, false)
 	if err != nil {
 		return err
 	}
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	cmd.Process.Kill()
 	<-exited
 	return nil
 }
