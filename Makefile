@@ -37,19 +37,19 @@ build: assets ## build every service and the murmur launcher into bin/
 	$(GO) build -o $(BIN)/ ./fragments/*/cmd/* ./stack/cmd/murmur
 
 .PHONY: start
-start: deps build ## build, then start Redis, the services and nginx in the background
+start: deps build ## build, then start whatever is not running (a supervisor restarts parts that crash)
 	@$(BIN)/murmur start -dir $(RUN_DIR) -bin $(BIN)
 
 .PHONY: stop
-stop: ## stop everything `make start` started
+stop: ## stop the supervisor and everything `make start` started
 	@if [ -x $(BIN)/murmur ]; then $(BIN)/murmur stop -dir $(RUN_DIR); else echo "nothing to stop"; fi
 
 .PHONY: status
-status: ## show what is running
-	@$(BIN)/murmur status -dir $(RUN_DIR)
+status: ## show each part: up or down, since when, restarts, address, log file
+	@if [ -x $(BIN)/murmur ]; then $(BIN)/murmur status -dir $(RUN_DIR); else echo "murmur is not running (make start starts it)"; fi
 
 .PHONY: logs
-logs: ## follow the logs of every part
+logs: ## follow the logs of every part (rotated at 10 MB, see README)
 	@tail -F $(RUN_DIR)/logs/*.log
 
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -53,6 +53,9 @@ type Config struct {
 	// SiteDir holds the rendered pages and static/.
 	SiteDir string
 	// RunDir holds the pid file and nginx's temp folders; LogDir its logs.
+	// Without a LogDir, nginx writes its error log to stderr and its access
+	// log to stdout, for whoever started it to collect (the launcher
+	// rotates them).
 	RunDir, LogDir string
 	// Upstreams lists every service's instances.
 	Upstreams []Upstream

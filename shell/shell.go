@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"murmur/fragments/layout"
@@ -16,6 +17,10 @@ import (
 
 //go:embed *.html
 var pages embed.FS
+
+// ssiVariable is an nginx variable in an include's path, as in
+// /profile/frag/users/${handle}.
+var ssiVariable = regexp.MustCompile(`\$\{(\w+)\}`)
 
 // Pages are the page files nginx serves with SSI.
 var Pages = []string{"home.html", "welcome.html", "user.html"}
@@ -59,8 +64,18 @@ func includer() func(path, label string) (template.HTML, error) {
 			return "", err
 		}
 		name := fmt.Sprintf("fallback_%d", n)
-		return template.HTML(fmt.Sprintf(`<!--# block name="%s" -->%s<!--# endblock -->`+
-			`<!--# include virtual="/_ssi%s" stub="%s" -->`, name, stub, path, name)), nil
+		// After the include, an inert <template> names the fragment, nginx
+		// variables (the handle of /u/<handle>) filled in: murmur.js finds
+		// it after a fallback (.slot-retry), asks for the fragment again
+		// until the service answers and puts it in the fallback's place,
+		// so a page opened while a service was down recovers without a
+		// reload. It cannot sit in the block: nginx writes a block out
+		// through the include's subrequest, where SSI is off, so commands
+		// in it would reach the page as text.
+		fragment := ssiVariable.ReplaceAllString(path, `<!--# echo var="$1" encoding="entity" -->`)
+		return template.HTML(fmt.Sprintf(`<!--# block name="%s" --><div class="slot-retry">%s</div><!--# endblock -->`+
+			`<!--# include virtual="/_ssi%s" stub="%s" --><template data-murmur-fragment="%s"></template>`,
+			name, stub, path, name, fragment)), nil
 	}
 }
 

@@ -1,7 +1,11 @@
 // Package stack runs the whole of murmur on one machine: a Redis server,
-// every service binary and nginx with the rendered shell. `make start` uses
-// it to run the product in the background, and the whole-system tests use it
-// to run a private copy on free ports.
+// every service binary and nginx with the rendered shell. It owns the
+// processes it starts: each part's output goes through it into a log file
+// it rotates, and, when asked to, it starts again a part that crashes,
+// after a wait that grows with each crash in a row, without touching the
+// others. `murmur supervise` (what `make start` leaves running) is a Stack
+// kept alive until `murmur stop`; the whole-system tests and the load tool
+// run a private one on free ports in their own process.
 package stack
 
 import (
@@ -9,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -17,8 +22,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"gopkg.in/natefinch/lumberjack.v2"
 
 	"murmur/nginx"
 	"murmur/shell"
@@ -29,7 +37,8 @@ type Options struct {
 	// Dir holds everything a run writes: data/, logs/, run/ and site/.
 	Dir string
 	// BinDir holds the service binaries (profile, tweets, ...); services
-	// without a binary are not started and their slots show fallbacks.
+	// without a binary are not started and their slots show fallbacks
+	// (StartMissing starts them once they are built).
 	BinDir string
 	// ShellAddr is nginx's address, e.g. 127.0.0.1:4040.
 	ShellAddr string
@@ -51,10 +60,48 @@ type Options struct {
 	// DebugPorts gives the first instance of a service a loopback debug
 	// address serving its profiles (MURMUR_DEBUG_LISTEN); none by default.
 	DebugPorts map[string]int
-	// Detach lets the processes outlive the program that started them
-	// (make start); otherwise they die with it (tests).
-	Detach bool
+	// Restart, when set, starts again every part that exits on its own (a
+	// crash). Without it a part that exits stays down.
+	Restart *Backoff
+	// Logs bounds each part's log file; zero fields take DefaultLogLimits.
+	Logs LogLimits
 }
+
+// Backoff is how long a crashed part waits before it is started again.
+type Backoff struct {
+	// First is the wait after a crash; each further crash in a row doubles
+	// it, up to Max.
+	First, Max time.Duration
+	// Reset is how long a part must have run for its next crash to count
+	// as a first one again.
+	Reset time.Duration
+}
+
+// DefaultBackoff is what `murmur start` uses: 1 s, 2 s, 4 s … at most a
+// minute between tries; a part that ran for a minute starts again at 1 s.
+var DefaultBackoff = Backoff{First: time.Second, Max: time.Minute, Reset: time.Minute}
+
+// wait is the pause before the next start after crashes crashes in a row.
+func (b Backoff) wait(crashes int) time.Duration {
+	w := b.First
+	for i := 1; i < crashes && w < b.Max; i++ {
+		w *= 2
+	}
+	return min(w, max(b.Max, b.First))
+}
+
+// LogLimits bound the log file of each part.
+type LogLimits struct {
+	// MaxMB is the size in megabytes at which a log file is rotated.
+	MaxMB int
+	// Keep is how many rotated files are kept, gzip-compressed, besides
+	// the current one.
+	Keep int
+}
+
+// DefaultLogLimits keep at most 10 MB of current log and five rotated,
+// compressed files per part.
+var DefaultLogLimits = LogLimits{MaxMB: 10, Keep: 5}
 
 // DefaultOptions are the ports of DESIGN.md.
 func DefaultOptions(dir, binDir string) Options {
@@ -64,23 +111,22 @@ func DefaultOptions(dir, binDir string) Options {
 	}
 }
 
-// Process is one running part.
-type Process struct {
-	Name string
-	Path string
-	Args []string
-	Env  []string
-	Log  string
-	// Health is a URL that answers 200 once the process serves.
-	Health string
-	cmd    *exec.Cmd
-}
-
 // Stack is a running murmur.
 type Stack struct {
 	Opts      Options
 	RedisURL  string
 	Processes []*Process
+
+	// mu guards every part's running state and the fields below.
+	mu       sync.Mutex
+	started  time.Time
+	ready    bool
+	stopping bool
+	closed   bool // stopped: the status file is gone for good
+	// missingStarts counts the calls of StartMissing.
+	missingStarts int
+	log           *slog.Logger
+	logFile       *lumberjack.Logger
 }
 
 // URL is the shell's address.
@@ -96,30 +142,22 @@ func (s *Stack) dir(parts ...string) string {
 }
 
 // Start renders the shell and nginx configuration, starts every part and
-// waits until each answers its health check.
+// waits until each answers its health check. If one does not, everything
+// is stopped again and the error tells why.
 func Start(ctx context.Context, opts Options) (*Stack, error) {
-	abs, err := filepath.Abs(opts.Dir)
+	s, err := newStack(opts)
 	if err != nil {
 		return nil, err
 	}
-	opts.Dir = abs
-	if opts.BinDir, err = filepath.Abs(opts.BinDir); err != nil {
-		return nil, err
-	}
-	s := &Stack{Opts: opts, RedisURL: opts.RedisURL}
-	raiseOpenFileLimit()
-	for _, d := range []string{"data", "logs", "run/pids", "site"} {
-		if err := os.MkdirAll(s.dir(d), 0o755); err != nil {
-			return nil, err
-		}
-	}
+	opts = s.Opts
 	if s.RedisURL == "" {
 		s.RedisURL = fmt.Sprintf("redis://127.0.0.1:%d/0", opts.RedisPort)
-		s.Processes = append(s.Processes, &Process{
-			Name: "redis", Path: "redis-server",
+		addr := "127.0.0.1:" + strconv.Itoa(opts.RedisPort)
+		s.add(&Process{
+			Name: "redis", Path: "redis-server", Addr: addr,
 			Args: []string{"--port", strconv.Itoa(opts.RedisPort), "--bind", "127.0.0.1", "--dir", s.dir("data"),
 				"--save", "", "--appendonly", "no"},
-			Health: "redis://127.0.0.1:" + strconv.Itoa(opts.RedisPort),
+			Health: "redis://" + addr,
 		})
 	}
 	env := append([]string{
@@ -135,10 +173,6 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		for i, port := range opts.Ports[name] {
 			addr := fmt.Sprintf("127.0.0.1:%d", port)
 			up.Addrs = append(up.Addrs, addr)
-			bin := filepath.Join(opts.BinDir, name)
-			if _, err := os.Stat(bin); err != nil || slices.Contains(opts.Skip, name) {
-				continue // not built (or skipped): nginx shows this service's fallbacks
-			}
 			pname := name
 			if i > 0 {
 				pname = fmt.Sprintf("%s-%d", name, i+1)
@@ -151,11 +185,14 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 			if port := opts.DebugPorts[name]; port != 0 && i == 0 {
 				penv = append(penv, fmt.Sprintf("MURMUR_DEBUG_LISTEN=127.0.0.1:%d", port))
 			}
-			s.Processes = append(s.Processes, &Process{
-				Name: pname, Path: bin,
+			p := s.add(&Process{
+				Name: pname, Path: filepath.Join(opts.BinDir, name), Addr: addr,
 				Env:    append(penv, env...),
 				Health: fmt.Sprintf("http://%s/%s/healthz", addr, name),
 			})
+			if slices.Contains(opts.Skip, name) {
+				p.held, p.state = true, Stopped
+			}
 		}
 		if addrs := opts.ShellUpstreams[name]; len(addrs) > 0 {
 			up.Addrs = addrs
@@ -165,8 +202,10 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err := shell.Render(s.dir("site")); err != nil {
 		return nil, fmt.Errorf("render shell: %w", err)
 	}
+	// No log folder: nginx writes its error log to stderr and its access
+	// log to stdout, which the stack collects and rotates like any part's.
 	cfg := nginx.Config{
-		Listen: opts.ShellAddr, SiteDir: s.dir("site"), RunDir: s.dir("run"), LogDir: s.dir("logs"),
+		Listen: opts.ShellAddr, SiteDir: s.dir("site"), RunDir: s.dir("run"),
 		Upstreams: upstreams,
 	}
 	if os.Geteuid() == 0 {
@@ -180,31 +219,104 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	if out, err := exec.Command(nginxBin, "-t", "-q", "-p", s.dir("run"), "-c", conf).CombinedOutput(); err != nil {
+	args := []string{"-e", "stderr", "-p", s.dir("run"), "-c", conf}
+	if out, err := exec.Command(nginxBin, append([]string{"-t", "-q"}, args...)...).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("nginx rejects its configuration: %v\n%s", err, out)
 	}
-	s.Processes = append(s.Processes, &Process{
-		Name: "nginx", Path: nginxBin, Args: []string{"-p", s.dir("run"), "-c", conf},
+	s.add(&Process{
+		Name: "nginx", Path: nginxBin, Args: args, Addr: opts.ShellAddr,
 		Health: "http://" + opts.ShellAddr + "/healthz",
+		// nginx's stderr carries its error log, its stdout the access log.
+		Log: s.dir("logs", "nginx-error.log"), StdoutLog: s.dir("logs", "nginx-access.log"),
 	})
-	for _, p := range s.Processes {
-		if healthy(p.Health) {
-			return nil, fmt.Errorf("%s: something already answers at %s; is murmur running already (make stop)?", p.Name, p.Health)
-		}
-	}
-	for _, p := range s.Processes {
-		if err := s.start(p); err != nil {
-			s.Stop()
-			return nil, err
-		}
-	}
-	for _, p := range s.Processes {
-		if err := waitHealthy(ctx, p, 30*time.Second); err != nil {
-			s.Stop()
-			return nil, err
-		}
+	if err := s.run(ctx); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// newStack prepares a stack's folders and its own log, where it tells
+// what it does with the parts (logs/supervisor.log).
+func newStack(opts Options) (*Stack, error) {
+	abs, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	opts.Dir = abs
+	if opts.BinDir, err = filepath.Abs(opts.BinDir); err != nil {
+		return nil, err
+	}
+	if opts.Logs.MaxMB <= 0 {
+		opts.Logs.MaxMB = DefaultLogLimits.MaxMB
+	}
+	if opts.Logs.Keep <= 0 {
+		opts.Logs.Keep = DefaultLogLimits.Keep
+	}
+	s := &Stack{Opts: opts, RedisURL: opts.RedisURL, started: time.Now()}
+	raiseOpenFileLimit()
+	for _, d := range []string{"data", "logs", "run/pids", "site"} {
+		if err := os.MkdirAll(s.dir(d), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	s.logFile = s.rotatedFile(s.dir("logs", "supervisor.log"))
+	s.log = slog.New(slog.NewJSONHandler(s.logFile, nil)).With("service", "supervisor")
+	return s, nil
+}
+
+// run starts every part and waits until each answers. If one does not,
+// it stops them all again.
+func (s *Stack) run(ctx context.Context) error {
+	for _, p := range s.Processes {
+		if !p.held && p.built() && healthy(p.Health) {
+			return fmt.Errorf("%s: something already answers at %s; is murmur running already (make stop)?", p.Name, p.Health)
+		}
+	}
+	for _, p := range s.Processes {
+		if err := s.startPart(p); err != nil {
+			s.Stop()
+			return err
+		}
+	}
+	for _, p := range s.Processes {
+		if err := s.waitUp(ctx, p, 30*time.Second); err != nil {
+			s.Stop()
+			return err
+		}
+	}
+	s.mu.Lock()
+	s.ready = true
+	s.saveStatus()
+	s.mu.Unlock()
+	s.log.Info("murmur is up", "url", s.URL())
+	return nil
+}
+
+// add registers a part, with its log files.
+func (s *Stack) add(p *Process) *Process {
+	p.stack = s
+	if p.Log == "" {
+		p.Log = s.dir("logs", p.Name+".log")
+	}
+	p.state = NotStarted
+	s.Processes = append(s.Processes, p)
+	return p
+}
+
+// startPart starts p at Start, unless it is held or not built.
+func (s *Stack) startPart(p *Process) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.held {
+		s.saveStatus()
+		return nil
+	}
+	if !p.built() {
+		p.setState(NotBuilt)
+		s.saveStatus()
+		return nil
+	}
+	return s.launch(p)
 }
 
 // raiseOpenFileLimit lifts this process's open-file limit to its hard
@@ -230,49 +342,9 @@ func findNginx() (string, error) {
 	return "", errors.New("nginx is not installed: apt-get install nginx (make deps does it)")
 }
 
-func (s *Stack) start(p *Process) error {
-	p.Log = s.dir("logs", p.Name+".log")
-	logf, err := os.OpenFile(p.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return err
-	}
-	defer logf.Close()
-	cmd := exec.Command(p.Path, p.Args...)
-	cmd.Env = append(os.Environ(), p.Env...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.Dir = s.Opts.Dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if s.Opts.Detach {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	} else {
-		cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", p.Name, err)
-	}
-	p.cmd = cmd
-	pid := cmd.Process.Pid
-	if s.Opts.Detach {
-		cmd.Process.Release()
-	} else {
-		go cmd.Wait()
-	}
-	return os.WriteFile(s.dir("run", "pids", p.Name+".pid"), []byte(strconv.Itoa(pid)), 0o644)
-}
-
-func waitHealthy(ctx context.Context, p *Process, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if healthy(p.Health) {
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return fmt.Errorf("%s did not become healthy within %s (see %s):\n%s", p.Name, limit, p.Log, tail(p.Log, 20))
-}
+// Healthy reports whether a part's health URL (http://… answering 200, or
+// redis://address answering PING) answers now.
+func Healthy(url string) bool { return healthy(url) }
 
 func healthy(url string) bool {
 	if addr, ok := strings.CutPrefix(url, "redis://"); ok {
@@ -315,41 +387,8 @@ func (s *Stack) Process(name string) *Process {
 	return nil
 }
 
-// Pid is the process id of a running part, or 0.
-func (p *Process) Pid() int {
-	if p.cmd == nil || p.cmd.Process == nil {
-		return 0
-	}
-	return p.cmd.Process.Pid
-}
-
 // DataDir is the folder a service keeps its files in.
 func (s *Stack) DataDir(service string) string { return s.dir("data", service) }
-
-// Kill stops one part at once, as a crash would.
-func (s *Stack) Kill(name string) error {
-	p := s.Process(name)
-	if p == nil || p.cmd == nil {
-		return fmt.Errorf("%s is not running", name)
-	}
-	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-	p.cmd.Process.Kill()
-	p.cmd = nil
-	os.Remove(s.dir("run", "pids", name+".pid"))
-	return waitGone(p.Health, 5*time.Second)
-}
-
-// Restart starts a part stopped with Kill again and waits for its health.
-func (s *Stack) Restart(ctx context.Context, name string) error {
-	p := s.Process(name)
-	if p == nil {
-		return fmt.Errorf("no part named %s", name)
-	}
-	if err := s.start(p); err != nil {
-		return err
-	}
-	return waitHealthy(ctx, p, 30*time.Second)
-}
 
 func waitGone(url string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
@@ -362,84 +401,26 @@ func waitGone(url string, limit time.Duration) error {
 	return fmt.Errorf("%s still answers", url)
 }
 
-// Stop ends every part this Stack started, nginx first, Redis last.
+// Stop ends every part this Stack started, nginx first, Redis last, and
+// stops restarting them. It is safe to call more than once.
 func (s *Stack) Stop() {
-	for i := len(s.Processes) - 1; i >= 0; i-- {
-		p := s.Processes[i]
-		if p.cmd == nil {
-			continue
-		}
-		terminate(p.cmd.Process.Pid, 10*time.Second)
-		p.cmd = nil
-		os.Remove(s.dir("run", "pids", p.Name+".pid"))
+	s.mu.Lock()
+	if s.stopping {
+		s.mu.Unlock()
+		return
 	}
-}
-
-// terminate asks a process to stop (SIGTERM), and kills it if it has not
-// within grace.
-func terminate(pid int, grace time.Duration) {
-	syscall.Kill(pid, syscall.SIGTERM)
-	deadline := time.Now().Add(grace)
-	for time.Now().Before(deadline) {
-		if !alive(pid) {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	s.stopping = true
+	s.mu.Unlock()
+	for _, p := range slices.Backward(s.Processes) {
+		p.stop(10 * time.Second)
 	}
-	syscall.Kill(pid, syscall.SIGKILL)
-}
-
-// alive reports whether a process exists and is not a zombie.
-func alive(pid int) bool {
-	if syscall.Kill(pid, 0) != nil {
-		return false
+	for _, p := range s.Processes {
+		p.closeLogs()
 	}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	// The state is the field after the parenthesised command name.
-	if i := strings.LastIndexByte(string(stat), ')'); i > 0 && i+2 < len(stat) {
-		return stat[i+2] != 'Z'
-	}
-	return true
-}
-
-// Running lists the parts recorded in dir's pid files that are still alive.
-func Running(dir string) map[string]int {
-	out := map[string]int{}
-	files, _ := filepath.Glob(filepath.Join(dir, "run", "pids", "*.pid"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-		if err == nil && alive(pid) {
-			out[strings.TrimSuffix(filepath.Base(f), ".pid")] = pid
-		}
-	}
-	return out
-}
-
-// StopDir stops every part recorded in dir's pid files (what a detached
-// Start left running), nginx first, Redis last.
-func StopDir(dir string) []string {
-	running := Running(dir)
-	var stopped []string
-	order := []string{"nginx"}
-	for name := range running {
-		if name != "nginx" && name != "redis" {
-			order = append(order, name)
-		}
-	}
-	order = append(order, "redis")
-	for _, name := range order {
-		if pid, ok := running[name]; ok {
-			terminate(pid, 10*time.Second)
-			os.Remove(filepath.Join(dir, "run", "pids", name+".pid"))
-			stopped = append(stopped, name)
-		}
-	}
-	return stopped
+	s.mu.Lock()
+	s.closed = true
+	os.Remove(s.dir("run", statusFile))
+	s.mu.Unlock()
+	s.log.Info("murmur stopped")
+	s.logFile.Close()
 }

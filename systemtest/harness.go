@@ -33,7 +33,8 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(strings.TrimSpace(string(out))), nil
 }
 
-// buildServices compiles every service once per test binary.
+// buildServices compiles every service, and the murmur launcher, once per
+// test binary.
 func buildServices() (string, error) {
 	buildOnce.Do(func() {
 		root, err := moduleRoot()
@@ -51,7 +52,7 @@ func buildServices() (string, error) {
 			return
 		}
 		cmds, _ := filepath.Glob(filepath.Join(root, "fragments", "*", "cmd", "*", "main.go"))
-		args := []string{"build", "-o", binDir + string(os.PathSeparator)}
+		args := []string{"build", "-o", binDir + string(os.PathSeparator), "./stack/cmd/murmur"}
 		for _, c := range cmds {
 			rel, _ := filepath.Rel(root, filepath.Dir(c))
 			args = append(args, "./"+filepath.ToSlash(rel))
@@ -99,6 +100,15 @@ func WithInstances(service string, n int) StackOption {
 // WithoutServices leaves services down, so their slots show fallbacks.
 func WithoutServices(names ...string) StackOption {
 	return func(o *stack.Options) { o.Skip = append(o.Skip, names...) }
+}
+
+// WithRestarts has the stack start again, by itself, any part that
+// crashes, as `make start`'s supervisor does: first after wait, doubling
+// for each crash in a row.
+func WithRestarts(wait time.Duration) StackOption {
+	return func(o *stack.Options) {
+		o.Restart = &stack.Backoff{First: wait, Max: 4 * wait, Reset: time.Minute}
+	}
 }
 
 // MustStack builds the services (once) and starts a private murmur on free

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestShellComposesPages(t *testing.T) {
@@ -104,11 +105,16 @@ func TestShellComposesPages(t *testing.T) {
 	t.Run("one request id ties a page to its fragments", func(t *testing.T) {
 		_, _, h := me.Do(t, "GET", "/", nil)
 		id := h.Get("X-Request-ID")
-		data, err := os.ReadFile(s.Process("profile").Log)
-		if err != nil {
-			t.Fatal(err)
+		// The log lines travel from the service to its log file through
+		// the stack: wait a little for them.
+		n := 0
+		for deadline := time.Now().Add(5 * time.Second); n < 2 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			data, err := os.ReadFile(s.Process("profile").Log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n = len(regexp.MustCompile(`"request_id":"`+regexp.QuoteMeta(id)+`"`).FindAll(data, -1))
 		}
-		n := len(regexp.MustCompile(`"request_id":"`+regexp.QuoteMeta(id)+`"`).FindAll(data, -1))
 		if id == "" || n < 2 {
 			t.Errorf("request id %q appears in %d profile log lines, want the nav and the card", id, n)
 		}

@@ -59,6 +59,30 @@
     if (ctx && !ctx.response) notice(unreachable);
   });
 
+  // A slot whose service was down when the shell composed the page shows
+  // its fallback (.slot-retry), followed by a <template> that names the
+  // fragment. Ask for it again, waiting longer each time (2 s, then half as
+  // long again up to a minute, spread a little so that open pages do not
+  // all ask at the same moment when the service comes back), and put it in
+  // the fallback's place once the service answers: the page recovers
+  // without a reload.
+  function retrySlot(slot, fragment, wait) {
+    setTimeout(function () {
+      if (!slot.isConnected) return;
+      fetch(fragment, {credentials: "same-origin"})
+        .then(function (r) {
+          if (r.status !== 200 || r.headers.get("X-Murmur-Unreachable")) throw new Error("not back yet");
+          return r.text();
+        })
+        .then(function (html) { return htmx.swap({target: slot, text: html, swap: "outerHTML"}); })
+        .catch(function () { retrySlot(slot, fragment, Math.min(wait * 1.5, 60000)); });
+    }, wait * (0.75 + Math.random() * 0.5));
+  }
+  document.querySelectorAll(".slot-retry").forEach(function (slot) {
+    var marker = slot.nextElementSibling;
+    if (marker && marker.matches("template[data-murmur-fragment]")) retrySlot(slot, marker.dataset.murmurFragment, 2000);
+  });
+
   // htmx fires a response's HX-Trigger events on the element that asked,
   // or on document when the swap removed that element (a follow button in a
   // search dropdown that closed). Widgets listen "from:body", below

@@ -43,6 +43,19 @@ func (x *audiences) add(s *Socket) (a *audience, load bool) {
 	return a, load
 }
 
+// all returns every registered socket.
+func (x *audiences) all() []*Socket {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []*Socket
+	for _, a := range x.byID {
+		for s := range a.sockets {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // remove unregisters a socket and reports whether it was registered; the
 // last socket of a viewer takes their audience along.
 func (x *audiences) remove(s *Socket) bool {

@@ -59,6 +59,10 @@ func (h *Hub) Run(ctx context.Context, client *redis.Client) {
 		backoff = 100 * time.Millisecond
 		h.busUp.Set(1)
 		if !first {
+			// Marked before the first live event moves any socket past
+			// what the gap (the whole outage, and the moments before this
+			// subscription) missed.
+			h.noteGap()
 			h.Logger.InfoContext(ctx, "event subscription restored; resyncing live sockets")
 			go h.Resync(ctx)
 		}
@@ -131,6 +135,7 @@ func (h *Hub) receive(ctx context.Context, sub *redis.PubSub, inbox chan<- busEv
 			case inbox <- busEvent{topic: m.Channel, payload: []byte(m.Payload)}:
 			default:
 				h.Logger.WarnContext(ctx, "live routing is behind; dropping an event and resyncing sockets", "topic", m.Channel)
+				h.noteGap()
 				h.resyncAfterDrop(ctx)
 			}
 		}

@@ -161,9 +161,16 @@ func (h *Hub) load(ctx context.Context, a *audience, c timeline.Caller) error {
 	}
 }
 
-// catchUp sends a socket the tweets of its home newer than what it has.
-func (h *Hub) catchUp(ctx context.Context, s *Socket) error {
-	since, known := s.since()
+// catchUp sends a socket the tweets of its home newer than what it has,
+// or, after a gap in the events, newer than what it had when the gap
+// began (tweets it got live since are not sent again).
+func (h *Hub) catchUp(ctx context.Context, s *Socket) (err error) {
+	since, known, restore := s.catchUpFrom()
+	defer func() {
+		if err != nil {
+			restore()
+		}
+	}()
 	if !known {
 		newest, err := h.Homes.Newest(ctx, s.Caller)
 		if err != nil {
@@ -300,6 +307,14 @@ func (h *Hub) broadcast(author string, m message) {
 	}
 	for _, s := range h.audiences.recipients(author) {
 		h.queue(s, m)
+	}
+}
+
+// noteGap marks where every open socket stands as events begin to go
+// missing, for the next resync to catch each up from there.
+func (h *Hub) noteGap() {
+	for _, s := range h.audiences.all() {
+		s.markGap()
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -247,6 +248,61 @@ func TestSocketsCatchUpWhenRedisReturns(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A tweet that arrives live right after Redis returns, before the resync
+// has caught a socket up, must not hide what the socket missed during the
+// outage: the catch-up starts where the socket stood when events began to
+// go missing, not at the newest tweet it got since.
+func TestCatchUpAfterRedisReturnsCoversTheGapDespiteLiveTweets(t *testing.T) {
+	src := timelinetest.MustSources(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	graph := &gatedGraph{follow: src.FollowClient}
+	b := &bed{Sources: src, clock: &clock{waits: make(chan wait, 1000)}, ctx: ctx}
+	b.hub = live.NewHub(live.Deps{
+		Homes: timeline.NewHomes(src.TweetsClient, src.FollowClient), Graph: graph, Cards: src.TweetsClient,
+		Markup: server.LiveMarkup(), Clock: b.clock, Logger: slog.New(slog.DiscardHandler),
+	})
+	go b.hub.Run(ctx, src.MustBus(t).Client())
+	b.waitSubscribed(t)
+	ada, bob := b.Profile.MustUser(t, "ada", "Ada"), b.Profile.MustUser(t, "bob", "Bob")
+	b.MustFollow(t, ada, bob, true)
+	stream := b.join(t, ada, live.JSON, "")
+
+	b.Redis.Stop()
+	w := b.nextWait(t)
+	if w.isRefresh() {
+		t.Fatalf("the hub waits %v, want a retry of its lost subscription", w.d)
+	}
+	missed := b.MustPost(t, bob, "while Redis was away")
+	b.Redis.Start(t)
+	// The resync that follows the new subscription stalls before its
+	// catch-up, while a new tweet arrives live.
+	graph.mu.Lock()
+	w.fire <- time.Now()
+	b.waitSubscribed(t)
+	arrived := b.MustPost(t, bob, "just after Redis came back")
+	if got := created(t, next(t, stream)); got != arrived {
+		t.Fatalf("live after Redis came back: tweet %s, want %s", got, arrived)
+	}
+	graph.mu.Unlock()
+	if got := created(t, next(t, stream)); got != missed {
+		t.Errorf("the catch-up sent tweet %s, want %s, missed during the outage", got, missed)
+	}
+}
+
+// gatedGraph is the real follow client behind a lock: while the test holds
+// mu, reading whom someone follows waits.
+type gatedGraph struct {
+	follow timeline.Graph
+	mu     sync.RWMutex
+}
+
+func (g *gatedGraph) Following(ctx context.Context, c timeline.Caller) ([]string, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.follow.Following(ctx, c)
 }
 
 // gatedCards is the real tweets client with a gate in front: while the

@@ -43,6 +43,11 @@ type Socket struct {
 	newest atomic.Int64
 	// known is false until newest has been set (from ?since= or the home's newest).
 	known atomic.Bool
+	// gap, when set, is where newest stood when events began to go missing
+	// (the Redis subscription was lost, or an event was dropped): the next
+	// catch-up starts there, not at newest, which tweets arriving live
+	// after the gap move past the ones it missed.
+	gap atomic.Pointer[int64]
 
 	// recent remembers the last tweets sent, so a tweet that arrives both
 	// live and in a catch-up reaches the client once.
@@ -125,4 +130,23 @@ func (s *Socket) saw(id string) {
 // since is where a catch-up starts ("0" for everything), and whether it is known.
 func (s *Socket) since() (string, bool) {
 	return strconv.FormatInt(s.newest.Load(), 10), s.known.Load()
+}
+
+// markGap notes that events may go missing from now on, unless an
+// earlier gap is still to be caught up.
+func (s *Socket) markGap() {
+	if s.known.Load() {
+		n := s.newest.Load()
+		s.gap.CompareAndSwap(nil, &n)
+	}
+}
+
+// catchUpFrom is where the next catch-up starts, taking the gap mark
+// (restore puts it back if the catch-up fails).
+func (s *Socket) catchUpFrom() (since string, known bool, restore func()) {
+	if g := s.gap.Swap(nil); g != nil {
+		return strconv.FormatInt(*g, 10), true, func() { s.gap.CompareAndSwap(nil, g) }
+	}
+	since, known = s.since()
+	return since, known, func() {}
 }

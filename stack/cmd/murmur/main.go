@@ -1,5 +1,9 @@
 // Command murmur starts, stops and reports on the whole product on this
-// machine: `murmur start` (what `make start` runs), `murmur stop`, `murmur status`.
+// machine. `murmur start` (what `make start` runs) leaves a supervisor
+// running in the background, `murmur supervise`, which owns every part:
+// it starts them, collects and rotates their logs, and starts again any
+// that crashes. `murmur status` reads the state it keeps; `murmur stop`
+// ends it and everything with it.
 package main
 
 import (
@@ -8,10 +12,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
 
 	"murmur/nginx"
 	"murmur/shell"
@@ -23,32 +31,20 @@ func main() {
 		usage()
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
-	dir := fs.String("dir", ".murmur", "folder for data, logs and pid files")
+	dir := fs.String("dir", ".murmur", "folder for data, logs and the run state")
 	bin := fs.String("bin", "bin", "folder of the service binaries")
+	port := fs.Int("port", 4040, "the shell's port; the services take the next four")
 	fs.Parse(os.Args[2:])
 
 	switch os.Args[1] {
 	case "start":
-		if running := stack.Running(*dir); len(running) > 0 {
-			fmt.Printf("murmur is already running (%d processes); `make stop` first to restart it.\n", len(running))
-			fmt.Println("open http://localhost:4040")
-			return
-		}
-		opts := stack.DefaultOptions(*dir, *bin)
-		opts.Detach = true
-		opts.RedisURL = os.Getenv("REDIS_URL")
-		if p := os.Getenv("MURMUR_REDIS_PORT"); p != "" {
-			opts.RedisPort, _ = strconv.Atoi(p)
-		}
-		s, err := stack.Start(context.Background(), opts)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "murmur: start failed:", err)
-			os.Exit(1)
-		}
-		for _, p := range s.Processes {
-			fmt.Printf("  started %-10s log: %s\n", p.Name, p.Log)
-		}
-		fmt.Printf("murmur is running: %s  (logs in %s/logs, `make stop` to end it)\n", "http://localhost:4040", *dir)
+		os.Exit(start(*dir, *bin, *port))
+	case "supervise":
+		os.Exit(supervise(*dir, *bin, *port))
+	case "stop":
+		os.Exit(stop(*dir))
+	case "status":
+		os.Exit(status(*dir))
 	case "render":
 		// For the shell's container image: the pages, static files and an
 		// nginx.conf whose upstreams are other containers.
@@ -56,31 +52,260 @@ func main() {
 			fmt.Fprintln(os.Stderr, "murmur: render:", err)
 			os.Exit(1)
 		}
-	case "stop":
-		stopped := stack.StopDir(*dir)
-		if len(stopped) == 0 {
-			fmt.Println("murmur was not running")
-			return
-		}
-		fmt.Println("stopped:", stopped)
-	case "status":
-		running := stack.Running(*dir)
-		if len(running) == 0 {
-			fmt.Println("murmur is not running")
-			return
-		}
-		var names []string
-		for n := range running {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			fmt.Printf("  %-10s pid %d\n", n, running[n])
-		}
 	default:
 		usage()
 	}
 }
+
+// options are the supervisor's: the ports of DESIGN.md (or from port on),
+// and the environment's settings.
+func options(dir, bin string, port int) (stack.Options, error) {
+	opts := stack.DefaultOptions(dir, bin)
+	opts.ShellAddr = fmt.Sprintf("127.0.0.1:%d", port)
+	for i, name := range nginx.Services {
+		opts.Ports[name] = []int{port + 1 + i}
+	}
+	opts.RedisURL = os.Getenv("REDIS_URL")
+	ints := map[string]*int{
+		"MURMUR_REDIS_PORT": &opts.RedisPort,
+		"MURMUR_LOG_MAX_MB": &opts.Logs.MaxMB,
+		"MURMUR_LOG_KEEP":   &opts.Logs.Keep,
+	}
+	for name, v := range ints {
+		if s := os.Getenv(name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n <= 0 {
+				return opts, fmt.Errorf("%s=%q is not a positive number", name, s)
+			}
+			*v = n
+		}
+	}
+	b := stack.DefaultBackoff
+	opts.Restart = &b
+	return opts, nil
+}
+
+// start starts whatever of murmur is missing: everything (by leaving a
+// supervisor running) when nothing runs, else what the running supervisor
+// has down.
+func start(dir, bin string, port int) int {
+	if stack.SupervisorPid(dir) != 0 {
+		return startMissing(dir)
+	}
+	if left := stack.StopDir(dir); len(left) > 0 {
+		fmt.Printf("stopped %s, left running by a supervisor that is gone\n", strings.Join(left, ", "))
+	}
+	if _, err := options(dir, bin, port); err != nil {
+		fmt.Fprintln(os.Stderr, "murmur:", err)
+		return 2
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "murmur:", err)
+		return 1
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "run"), 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "murmur:", err)
+		return 1
+	}
+	// The supervisor's own output (a start failure, a panic) lands here;
+	// what it does is in logs/supervisor.log.
+	outPath := filepath.Join(dir, "run", "supervisor.out")
+	out, err := os.Create(outPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "murmur:", err)
+		return 1
+	}
+	defer out.Close()
+	cmd := exec.Command(self, "supervise", "-dir", dir, "-bin", bin, "-port", strconv.Itoa(port))
+	cmd.Stdout, cmd.Stderr = out, out
+	// Its own session: it outlives this command and the terminal.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "murmur: start the supervisor:", err)
+		return 1
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.After(3 * time.Minute)
+	for {
+		select {
+		case <-exited:
+			data, _ := os.ReadFile(outPath)
+			fmt.Fprintf(os.Stderr, "murmur: start failed:\n%s", data)
+			return 1
+		case <-deadline:
+			fmt.Println("murmur is still starting; `make status` tells how far it got")
+			return 1
+		case <-time.After(100 * time.Millisecond):
+		}
+		if st, ok := stack.ReadStatus(dir); ok && st.Ready && st.Pid == cmd.Process.Pid {
+			printStatus(st)
+			fmt.Printf("\nmurmur is running: %s  (`make status`, logs in %s, `make stop` to end it)\n",
+				localURL(st.URL), filepath.Join(dir, "logs"))
+			return 0
+		}
+	}
+}
+
+// startMissing asks the running supervisor to start what it has down and
+// waits until everything answers.
+func startMissing(dir string) int {
+	st, _ := stack.ReadStatus(dir)
+	var missing []string
+	for _, p := range st.Parts {
+		if p.State != stack.Up {
+			missing = append(missing, p.Name)
+		}
+	}
+	if len(missing) == 0 && st.Ready {
+		fmt.Println("murmur is already running; nothing to start")
+		printStatus(st)
+		return 0
+	}
+	if err := stack.StartMissingIn(dir); err != nil {
+		fmt.Fprintln(os.Stderr, "murmur:", err)
+		return 1
+	}
+	fmt.Printf("murmur is running; starting what is missing: %s\n", strings.Join(missing, ", "))
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		now, ok := stack.ReadStatus(dir)
+		if !ok {
+			fmt.Fprintln(os.Stderr, "murmur: the supervisor stopped")
+			return 1
+		}
+		if now.MissingStarts > st.MissingStarts && allUp(now) {
+			st = now
+			printStatus(st)
+			return 0
+		}
+	}
+	st, _ = stack.ReadStatus(dir)
+	printStatus(st)
+	fmt.Println("\nnot everything is up yet; its log says why")
+	return 1
+}
+
+// allUp reports whether every part that can run is up.
+func allUp(st stack.Status) bool {
+	for _, p := range st.Parts {
+		if p.State != stack.Up && p.State != stack.NotBuilt {
+			return false
+		}
+	}
+	return st.Ready
+}
+
+// supervise runs murmur in the foreground until SIGTERM or SIGINT; SIGUSR1
+// starts at once whatever is down.
+func supervise(dir, bin string, port int) int {
+	opts, err := options(dir, bin, port)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "murmur:", err)
+		return 2
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	signal.Ignore(syscall.SIGHUP, syscall.SIGPIPE)
+	kick := make(chan os.Signal, 1)
+	signal.Notify(kick, syscall.SIGUSR1)
+	if err := stack.Supervise(ctx, opts, kick); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+func stop(dir string) int {
+	stopped := stack.StopSupervisor(dir, 2*time.Minute)
+	if left := stack.StopDir(dir); len(left) > 0 {
+		fmt.Printf("stopped %s, left running without a supervisor\n", strings.Join(left, ", "))
+		stopped = true
+	}
+	if !stopped {
+		fmt.Println("murmur was not running")
+		return 0
+	}
+	fmt.Println("murmur stopped")
+	return 0
+}
+
+func status(dir string) int {
+	st, ok := stack.ReadStatus(dir)
+	if !ok {
+		fmt.Println("murmur is not running (`make start` starts it)")
+		if left := stack.Running(dir); len(left) > 0 {
+			fmt.Printf("but parts of an earlier run are still there (pids %v); `make stop` ends them\n", left)
+		}
+		return 0
+	}
+	printStatus(st)
+	return 0
+}
+
+// printStatus shows every part: its state and since when, its restarts,
+// address and log, and how its last crash ended.
+func printStatus(st stack.Status) {
+	fmt.Printf("murmur at %s, supervisor pid %d, started %s\n\n", localURL(st.URL), st.Pid, when(st.Started))
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "PART\tSTATE\tSINCE\tRESTARTS\tADDRESS\tPID\tLOG")
+	for _, p := range st.Parts {
+		state := string(p.State)
+		if p.State == stack.Up && !stack.Healthy(p.Health) {
+			state = "up, not answering"
+		}
+		pid := "-"
+		if p.Pid != 0 {
+			pid = strconv.Itoa(p.Pid)
+		}
+		log := relative(p.Log)
+		if p.StdoutLog != "" {
+			log += " + " + filepath.Base(p.StdoutLog)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", p.Name, state, when(p.Since), p.Restarts, p.Addr, pid, log)
+	}
+	w.Flush()
+	for _, p := range st.Parts {
+		if p.LastExit == "" {
+			continue
+		}
+		line := fmt.Sprintf("  %s last crashed %s: %s", p.Name, when(p.LastExitAt), p.LastExit)
+		if p.State == stack.Restarting && !p.NextStart.IsZero() {
+			line += fmt.Sprintf("; next start in %s", max(0, time.Until(p.NextStart)).Round(time.Second))
+		}
+		fmt.Println(line)
+	}
+}
+
+// when is a time of day with how long ago it was, and the date if not today.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	t, now := t.Local(), time.Now()
+	layout := "15:04:05"
+	if t.YearDay() != now.YearDay() || t.Year() != now.Year() {
+		layout = "2006-01-02 15:04:05"
+	}
+	return fmt.Sprintf("%s (%s ago)", t.Format(layout), now.Sub(t).Round(time.Second))
+}
+
+// relative shortens a path under the working folder.
+func relative(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
+
+// localURL is how a person on this machine opens the shell.
+func localURL(u string) string { return strings.Replace(u, "127.0.0.1", "localhost", 1) }
 
 // render writes site/ and nginx.conf into an output folder. Arguments:
 // OUT LISTEN service=host:port ... (several of one service run instances).
@@ -114,6 +339,8 @@ func render(args []string) error {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: murmur start|stop|status [-dir .murmur] [-bin bin]\n       murmur render OUT LISTEN service=host:port ...")
+	fmt.Fprintln(os.Stderr, `usage: murmur start|stop|status [-dir .murmur] [-bin bin] [-port 4040]
+       murmur supervise [-dir .murmur] [-bin bin] [-port 4040]   (what start leaves running)
+       murmur render OUT LISTEN service=host:port ...`)
 	os.Exit(2)
 }
