@@ -33,6 +33,10 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(strings.TrimSpace(string(out))), nil
 }
 
+// buildTags are the build tags of every service, as in the Makefile's TAGS:
+// tweets searches with SQLite's FTS5, compiled in only with sqlite_fts5.
+const buildTags = "sqlite_fts5"
+
 // buildServices compiles every service once per test binary.
 func buildServices() (string, error) {
 	buildOnce.Do(func() {
@@ -51,7 +55,7 @@ func buildServices() (string, error) {
 			return
 		}
 		cmds, _ := filepath.Glob(filepath.Join(root, "fragments", "*", "cmd", "*", "main.go"))
-		args := []string{"build", "-o", binDir + string(os.PathSeparator)}
+		args := []string{"build", "-tags", buildTags, "-o", binDir + string(os.PathSeparator)}
 		for _, c := range cmds {
 			rel, _ := filepath.Rel(root, filepath.Dir(c))
 			args = append(args, "./"+filepath.ToSlash(rel))
