@@ -1,6 +1,6 @@
 // Package tweets is murmur's posting domain: tweets, the images attached to
-// them, likes, replies and conversations, hashtags and search. Storage and HTTP live in the store and server packages,
-// which depend on this one.
+// them, likes, replies and conversations, hashtags and search. Storage and
+// HTTP live in the store and server packages, which depend on this one.
 package tweets
 
 import (
@@ -43,7 +43,8 @@ type Tweet struct {
 	Author Author  `json:"author"`
 	Text   string  `json:"text" example:"Hello, murmur!"`
 	Media  []Media `json:"media"`
-	// InReplyToID is the tweet this one answers, nil when it answers none.
+	// InReplyToID is the tweet this one answers, nil when it answers none;
+	// ReplyCount how many replies to it exist.
 	InReplyToID *string   `json:"in_reply_to_id" example:"519324558290943000" doc:"The tweet this one replies to; null when it replies to none. It still names a replied-to tweet that was deleted since."`
 	ReplyCount  int       `json:"reply_count" doc:"How many replies to this tweet exist (replies to those replies not counted)."`
 	LikeCount   int       `json:"like_count"`
@@ -147,8 +148,10 @@ type Store interface {
 	// ImportLikes records many likes in one transaction, all or none, and
 	// tells how many were new.
 	ImportLikes(ctx context.Context, likes []ImportedLike) (int, error)
-	// Ancestors walks up from a tweet answering parent: the chain of
-	// tweets (and tombstones) it answers, nearest first, at most max.
+	// Ancestors walks a conversation up from parent, the tweet some tweet
+	// replies to: parent, the tweet parent replies to, and so on, nearest
+	// first, at most max; a deleted one as its tombstone, through which
+	// the walk goes on.
 	Ancestors(ctx context.Context, parent int64, max int) ([]ThreadNode, error)
 	// Replies reads the conversation below a tweet level by level, each
 	// level's replies oldest first under their parents in the order of the
