@@ -7,6 +7,9 @@ BIN        := bin
 RUN_DIR    := .murmur
 VENDOR     := fragments/layout/static/vendor
 SERVICES   := $(notdir $(wildcard fragments/*/cmd/*))
+# Build tags of every go build, test, vet and staticcheck: tweets searches its
+# text with SQLite's FTS5, which mattn/go-sqlite3 compiles in only with this tag.
+TAGS       := sqlite_fts5
 
 .DEFAULT_GOAL := help
 
@@ -34,7 +37,7 @@ assets: node_modules/.package-lock.json ## copy htmx and Swagger UI from npm int
 .PHONY: build
 build: assets ## build every service and the murmur launcher into bin/
 	@mkdir -p $(BIN)
-	$(GO) build -o $(BIN)/ ./fragments/*/cmd/* ./stack/cmd/murmur
+	$(GO) build -tags $(TAGS) -o $(BIN)/ ./fragments/*/cmd/* ./stack/cmd/murmur
 
 .PHONY: start
 start: deps build ## build, then start whatever is not running (a supervisor restarts parts that crash)
@@ -57,16 +60,16 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 .PHONY: lint
 lint: assets ## gofmt, go vet and staticcheck
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
-	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) vet -tags $(TAGS) ./...
+	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
 
 .PHONY: test
 test: test-deps lint ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys
-	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -tags $(TAGS) -count=1 -timeout 30m ./...
 
 .PHONY: build-load
 build-load: build ## build the load tool into bin/
-	$(GO) build -o $(BIN)/ ./loadtool/cmd/murmur-load
+	$(GO) build -tags $(TAGS) -o $(BIN)/ ./loadtool/cmd/murmur-load
 
 .PHONY: bench
 bench: deps build-load ## the standard load scenario (10k users, 1M tweets, 10k sockets): table in .murmur/bench/results.md
@@ -74,7 +77,7 @@ bench: deps build-load ## the standard load scenario (10k users, 1M tweets, 10k 
 
 .PHONY: bench-go
 bench-go: assets ## run the Go benchmarks of the hot paths
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
 
 .PHONY: fmt
 fmt: ## format the Go code

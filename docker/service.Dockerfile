@@ -1,5 +1,6 @@
 # One image per service: docker build -f docker/service.Dockerfile --build-arg SERVICE=profile .
-# Front-end assets come from npm, the service binary from Go (cgo, for SQLite).
+# Front-end assets come from npm, the service binary from Go (cgo, for SQLite;
+# the tag sqlite_fts5 compiles in the full-text search tweets uses).
 
 FROM node:20-bookworm-slim AS assets
 WORKDIR /src
@@ -16,7 +17,7 @@ COPY --from=assets /src/node_modules ./node_modules
 RUN mkdir -p fragments/layout/static/vendor/swagger-ui \
  && cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/dist/ext/hx-ws.min.js fragments/layout/static/vendor/ \
  && cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css fragments/layout/static/vendor/swagger-ui/ \
- && CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/service ./fragments/${SERVICE}/cmd/${SERVICE}
+ && CGO_ENABLED=1 go build -tags sqlite_fts5 -trimpath -ldflags="-s -w" -o /out/service ./fragments/${SERVICE}/cmd/${SERVICE}
 
 FROM debian:bookworm-slim
 ARG SERVICE

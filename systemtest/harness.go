@@ -33,6 +33,10 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(strings.TrimSpace(string(out))), nil
 }
 
+// buildTags are the build tags of every service, as in the Makefile's TAGS:
+// tweets searches with SQLite's FTS5, compiled in only with sqlite_fts5.
+const buildTags = "sqlite_fts5"
+
 // buildServices compiles every service, and the murmur launcher, once per
 // test binary.
 func buildServices() (string, error) {
@@ -52,7 +56,7 @@ func buildServices() (string, error) {
 			return
 		}
 		cmds, _ := filepath.Glob(filepath.Join(root, "fragments", "*", "cmd", "*", "main.go"))
-		args := []string{"build", "-o", binDir + string(os.PathSeparator), "./stack/cmd/murmur"}
+		args := []string{"build", "-tags", buildTags, "-o", binDir + string(os.PathSeparator), "./stack/cmd/murmur"}
 		for _, c := range cmds {
 			rel, _ := filepath.Rel(root, filepath.Dir(c))
 			args = append(args, "./"+filepath.ToSlash(rel))

@@ -59,13 +59,15 @@ type Media struct {
 
 // Tweet is a tweet in the contract's JSON shape, as the tweets service answers it.
 type Tweet struct {
-	ID        string    `json:"id" example:"519324558290944001" doc:"Time-ordered: a later tweet has a larger id."`
-	Author    Author    `json:"author"`
-	Text      string    `json:"text"`
-	Media     []Media   `json:"media"`
-	LikeCount int       `json:"like_count"`
-	LikedByMe bool      `json:"liked_by_me"`
-	CreatedAt time.Time `json:"created_at"`
+	ID          string    `json:"id" example:"519324558290944001" doc:"Time-ordered: a later tweet has a larger id."`
+	Author      Author    `json:"author"`
+	Text        string    `json:"text"`
+	Media       []Media   `json:"media"`
+	InReplyToID *string   `json:"in_reply_to_id" doc:"The tweet this one replies to; null when it replies to none."`
+	ReplyCount  int       `json:"reply_count" doc:"How many replies to this tweet exist."`
+	LikeCount   int       `json:"like_count"`
+	LikedByMe   bool      `json:"liked_by_me"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Page is one page of a timeline and the cursor of the next ("" at the end).

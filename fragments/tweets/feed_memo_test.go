@@ -97,8 +97,8 @@ func ids(p tweets.Page) []string {
 	return out
 }
 
-// TestFeedMemoMatchesFreshReads interleaves, at random, posts, deletions,
-// likes, unlikes, bulk imports of tweets and likes, and reads of feeds of
+// TestFeedMemoMatchesFreshReads interleaves, at random, posts, replies,
+// deletions, likes, unlikes, bulk imports of tweets and likes, and reads of feeds of
 // several author sets (few authors, and enough to be read in a window of
 // everyone's tweets) in both orders, at the top, through the cursors the
 // reads gave out and after a tweet; every read through the memo must
@@ -175,12 +175,20 @@ func testFeedMemoMatchesFreshReads(t *testing.T, seed uint64) {
 	for step := range steps {
 		now = now.Add(time.Millisecond * time.Duration(1+rng.IntN(5000)))
 		switch op := rng.IntN(20); {
-		case op < 3: // post
+		case op < 2: // post
 			tw, err := f.memo.Post(ctx, auth.Viewer{ID: poster()}, fmt.Sprintf("step %d", step), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			addLive(tw.ID, tw.Author.ID)
+		case op == 2: // reply, which counts on the tweet replied to
+			if id, _, ok := pick(); ok {
+				tw, err := f.memo.Reply(ctx, auth.Viewer{ID: poster()}, id, fmt.Sprintf("reply %d", step), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				addLive(tw.ID, tw.Author.ID)
+			}
 		case op < 5: // delete
 			if id, author, ok := pick(); ok {
 				if err := f.memo.Delete(ctx, id, auth.Viewer{ID: author}); err != nil {
@@ -325,6 +333,18 @@ func TestFeedMemoSeesEveryWrite(t *testing.T) {
 				return err
 			},
 			func(p []string, made string) []string { return []string{p[1], made, p[2], p[0]} }},
+		{"reply moves the recent order", recent,
+			func(t *testing.T, f *feeds, posted []string) error {
+				_, err := f.memo.Reply(ctx, bob, posted[0], "re", nil)
+				return err
+			},
+			func(p []string, made string) []string { return []string{made, p[2], p[1], p[0]} }},
+		{"reply moves the popular order", popular,
+			func(t *testing.T, f *feeds, posted []string) error {
+				_, err := f.memo.Reply(ctx, ada, posted[1], "re", nil)
+				return err
+			},
+			func(p []string, made string) []string { return []string{p[1], made, p[2], p[0]} }},
 		{"delete leaves the recent order", recentTwo,
 			func(t *testing.T, f *feeds, posted []string) error { return f.memo.Delete(ctx, posted[2], ada) },
 			func(p []string, _ string) []string { return []string{p[1], p[0]} }},
@@ -396,6 +416,21 @@ func TestFeedMemoSeesEveryWrite(t *testing.T) {
 		f.read(t, recent, ada.ID)
 		if f.memo.FeedMemoStats().Hits != before+1 {
 			t.Error("a post by someone outside the feed made the page be read again")
+		}
+	})
+	t.Run("a reply from outside the feed keeps the page and shows in its reply count", func(t *testing.T) {
+		f, posted := setup(t)
+		remembered(t, f, recent)
+		if _, err := f.memo.Reply(ctx, cyd, posted[0], "not in the feed, but counted", nil); err != nil {
+			t.Fatal(err)
+		}
+		before := f.memo.FeedMemoStats().Hits
+		p := f.read(t, recent, ada.ID)
+		if f.memo.FeedMemoStats().Hits != before+1 {
+			t.Error("a reply by someone outside the feed made the page be read again")
+		}
+		if last := p.Tweets[len(p.Tweets)-1]; last.ID != posted[0] || last.ReplyCount != 1 {
+			t.Errorf("the replied-to tweet reads %+v, want its reply_count read afresh: 1", last)
 		}
 	})
 	t.Run("likes keep the recent order", func(t *testing.T) {

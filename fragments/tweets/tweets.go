@@ -1,6 +1,6 @@
 // Package tweets is murmur's posting domain: tweets, the images attached to
-// them, and likes. Storage and HTTP live in the store and server packages,
-// which depend on this one.
+// them, likes, replies and conversations, hashtags and search. Storage and
+// HTTP live in the store and server packages, which depend on this one.
 package tweets
 
 import (
@@ -39,13 +39,20 @@ func MediaURL(id string) string { return "/tweets/media/" + id }
 
 // Tweet is a short post, in the shape the JSON API and the events use.
 type Tweet struct {
-	ID        string    `json:"id" example:"519324558290944001" doc:"Time-ordered: a later tweet has a larger id."`
-	Author    Author    `json:"author"`
-	Text      string    `json:"text" example:"Hello, murmur!"`
-	Media     []Media   `json:"media"`
-	LikeCount int       `json:"like_count"`
-	LikedByMe bool      `json:"liked_by_me"`
-	CreatedAt time.Time `json:"created_at"`
+	ID     string  `json:"id" example:"519324558290944001" doc:"Time-ordered: a later tweet has a larger id."`
+	Author Author  `json:"author"`
+	Text   string  `json:"text" example:"Hello, murmur!"`
+	Media  []Media `json:"media"`
+	// InReplyToID is the tweet this one answers, nil when it answers none;
+	// ReplyCount how many replies to it exist.
+	InReplyToID *string   `json:"in_reply_to_id" example:"519324558290943000" doc:"The tweet this one replies to; null when it replies to none. It still names a replied-to tweet that was deleted since."`
+	ReplyCount  int       `json:"reply_count" doc:"How many replies to this tweet exist (replies to those replies not counted)."`
+	LikeCount   int       `json:"like_count"`
+	LikedByMe   bool      `json:"liked_by_me"`
+	CreatedAt   time.Time `json:"created_at"`
+	// InReplyToAuthorID wrote the replied-to tweet; known only to the
+	// write that creates a reply, which announces it.
+	InReplyToAuthorID string `json:"-"`
 }
 
 // MediaFile is the stored bytes of an image.
@@ -81,7 +88,10 @@ type NewTweet struct {
 	AuthorID    string
 	Text        string
 	Attachments []Attachment
-	CreatedAt   time.Time
+	// InReplyTo is the tweet it answers, 0 for none; one that does not
+	// exist (any more) is NotFound.
+	InReplyTo int64
+	CreatedAt time.Time
 }
 
 // Page is one page of tweets, newest first, and the cursor of the next
@@ -110,8 +120,10 @@ type Like struct {
 type Store interface {
 	CreateMedia(ctx context.Context, m NewMedia) (Media, error)
 	MediaFile(ctx context.Context, id string) (MediaFile, error)
-	// CreateTweet inserts a tweet and attaches its media in one transaction;
-	// media that is unknown, another person's, or already attached is Invalid.
+	// CreateTweet inserts a tweet, attaches its media and keeps its
+	// hashtags, mentions and words for search, in one transaction; media
+	// that is unknown, another person's, or already attached is Invalid. A
+	// reply counts on the replied-to tweet, which must exist (NotFound).
 	CreateTweet(ctx context.Context, t NewTweet) (Tweet, error)
 	// Tweets returns the tweets among ids that exist, in the order of ids,
 	// with LikedByMe set for the viewer (when not empty).
@@ -119,9 +131,10 @@ type Store interface {
 	// TweetsByAuthor lists an author's tweets with ids below before (0 for
 	// the newest), newest first.
 	TweetsByAuthor(ctx context.Context, authorID string, before int64, limit int, viewerID string) ([]Tweet, error)
-	// DeleteTweet removes a tweet with its likes and media: NotFound for an
-	// id that never was a tweet, Forbidden when by is not its author.
-	// Deleting a tweet its author already deleted reports deleted=false.
+	// DeleteTweet removes a tweet with its likes, media, tags and mentions:
+	// NotFound for an id that never was a tweet, Forbidden when by is not
+	// its author. Its replies stay. Deleting a tweet its author already
+	// deleted reports deleted=false.
 	DeleteTweet(ctx context.Context, id string, by string, at time.Time) (deleted bool, authorID string, err error)
 	SetLike(ctx context.Context, tweetID, userID string, liked bool, at time.Time) (Like, error)
 	// Feed returns up to q.Limit tweets by q.Authors below q.Below in the
@@ -135,6 +148,21 @@ type Store interface {
 	// ImportLikes records many likes in one transaction, all or none, and
 	// tells how many were new.
 	ImportLikes(ctx context.Context, likes []ImportedLike) (int, error)
+	// Ancestors walks a conversation up from parent, the tweet some tweet
+	// replies to: parent, the tweet parent replies to, and so on, nearest
+	// first, at most max; a deleted one as its tombstone, through which
+	// the walk goes on.
+	Ancestors(ctx context.Context, parent int64, max int) ([]ThreadNode, error)
+	// Replies reads the conversation below a tweet level by level, each
+	// level's replies oldest first under their parents in the order of the
+	// level above, at most maxDepth levels and maxNodes nodes in all.
+	Replies(ctx context.Context, id int64, maxDepth, maxNodes int) ([]ThreadNode, error)
+	// TweetsByTag lists the tweets with a hashtag (in its normal form)
+	// with ids below before (0 for the newest), newest first.
+	TweetsByTag(ctx context.Context, tag string, before int64, limit int, viewerID string) ([]Tweet, error)
+	// Search lists the tweets whose text holds every one of words, with
+	// ids below before (0 for the newest), newest first.
+	Search(ctx context.Context, words []string, before int64, limit int, viewerID string) ([]Tweet, error)
 }
 
 // Authors finds the public identity of users; people.Client is one.
@@ -219,6 +247,22 @@ func (s *Service) MediaFile(ctx context.Context, id string) (MediaFile, error) {
 
 // Post publishes a tweet by the viewer with up to four of their uploaded images.
 func (s *Service) Post(ctx context.Context, author auth.Viewer, text string, media []Attachment) (Tweet, error) {
+	return s.post(ctx, author, text, media, 0)
+}
+
+// Reply publishes the viewer's reply to a tweet, which must still exist.
+// A reply is a tweet: it is in its author's tweets and in the homes
+// that hold them, and it counts on the replied-to tweet's reply_count.
+func (s *Service) Reply(ctx context.Context, author auth.Viewer, inReplyTo, text string, media []Attachment) (Tweet, error) {
+	parent, ok := ParseID(inReplyTo)
+	if !ok {
+		return Tweet{}, fault.New(fault.Invalid, "in_reply_to_id must be a tweet id.")
+	}
+	return s.post(ctx, author, text, media, parent)
+}
+
+// post publishes a tweet, a reply when inReplyTo is not 0.
+func (s *Service) post(ctx context.Context, author auth.Viewer, text string, media []Attachment, inReplyTo int64) (Tweet, error) {
 	text, err := CleanText(text)
 	if err != nil {
 		return Tweet{}, err
@@ -241,17 +285,24 @@ func (s *Service) Post(ctx context.Context, author auth.Viewer, text string, med
 		}
 	}
 	t, err := s.store.CreateTweet(ctx, NewTweet{
-		NewID: s.ids.Next, AuthorID: author.ID, Text: text, Attachments: media,
+		NewID: s.ids.Next, AuthorID: author.ID, Text: text, Attachments: media, InReplyTo: inReplyTo,
 		CreatedAt: s.now().UTC().Truncate(time.Millisecond),
 	})
 	// Told even when the write failed: an error from COMMIT itself leaves
 	// unsure whether it landed, and a needless change costs only a reread.
+	// A reply changes its author's feeds like any tweet; the replied-to
+	// tweet's reply_count moves no feed (they are read afresh on each
+	// request, and neither order depends on them).
 	s.memo.tweetChanged(author.ID)
 	if err != nil {
 		return Tweet{}, err
 	}
 	s.fillAuthors(ctx, []*Tweet{&t}, author)
-	s.bus.Publish(ctx, events.TweetCreated, events.TweetCreatedPayload{Tweet: t.event(), AuthorID: author.ID})
+	payload := events.TweetCreatedPayload{Tweet: t.event(), AuthorID: author.ID}
+	if t.InReplyToAuthorID != "" {
+		payload.InReplyToAuthorID = &t.InReplyToAuthorID
+	}
+	s.bus.Publish(ctx, events.TweetCreated, payload)
 	return t, nil
 }
 
@@ -263,7 +314,7 @@ func (t Tweet) event() events.Tweet {
 	}
 	return events.Tweet{
 		ID: t.ID, Author: events.Author(t.Author), Text: t.Text, Media: media,
-		LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
+		InReplyToID: t.InReplyToID, ReplyCount: t.ReplyCount, LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
 	}
 }
 
@@ -293,25 +344,9 @@ func (s *Service) Tweets(ctx context.Context, ids []string, viewer auth.Viewer) 
 
 // ByAuthor lists an author's tweets, newest first, a page at a time.
 func (s *Service) ByAuthor(ctx context.Context, authorID, cursor string, limit int, viewer auth.Viewer) (Page, error) {
-	var before int64
-	if cursor != "" {
-		var ok bool
-		if before, ok = ParseID(cursor); !ok {
-			return Page{}, fault.New(fault.Invalid, "The cursor is not one this service gave out.")
-		}
-	}
-	limit = max(1, min(limit, 100))
-	list, err := s.store.TweetsByAuthor(ctx, authorID, before, limit+1, viewer.ID)
-	if err != nil {
-		return Page{}, err
-	}
-	page := Page{Tweets: list}
-	if len(list) > limit {
-		page.Tweets = list[:limit]
-		page.Next = list[limit-1].ID
-	}
-	s.fill(ctx, page.Tweets, viewer)
-	return page, nil
+	return s.newestFirst(ctx, cursor, limit, viewer, func(before int64, limit int) ([]Tweet, error) {
+		return s.store.TweetsByAuthor(ctx, authorID, before, limit, viewer.ID)
+	})
 }
 
 // Delete removes the viewer's tweet. Deleting it again succeeds quietly.

@@ -11,8 +11,8 @@ const (
 	// UserCreated is published by profile once an account exists; its
 	// payload is a UserCreatedPayload.
 	UserCreated = "user.created"
-	// TweetCreated is published by tweets once a tweet is stored; its
-	// payload is a TweetCreatedPayload.
+	// TweetCreated is published by tweets once a tweet is stored, a reply
+	// too; its payload is a TweetCreatedPayload.
 	TweetCreated = "tweet.created"
 	// TweetDeleted is published by tweets once a tweet, its likes and its
 	// media are gone; its payload is a TweetDeletedPayload.
@@ -80,6 +80,11 @@ type Tweet struct {
 	Text string `json:"text"`
 	// Media are the attached images, in order; an empty list when none.
 	Media []Media `json:"media"`
+	// InReplyToID is the tweet this one replies to; null when it replies
+	// to none.
+	InReplyToID *string `json:"in_reply_to_id"`
+	// ReplyCount is how many replies to it exist: 0 for a new tweet.
+	ReplyCount int `json:"reply_count"`
 	// LikeCount is how many people like it.
 	LikeCount int `json:"like_count"`
 	// LikedByMe is always false: an event is nobody's view of the tweet.
@@ -89,13 +94,16 @@ type Tweet struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// TweetCreatedPayload announces a new tweet: the tweet as the JSON API
-// shows it, with its author's id repeated at the top level so consumers
-// can route it without reading the tweet.
+// TweetCreatedPayload announces a new tweet, replies included: the tweet
+// as the JSON API shows it, with its author's id repeated at the top level
+// so consumers can route it without reading the tweet.
 type TweetCreatedPayload struct {
 	Tweet
 	// AuthorID is Tweet.Author.ID.
 	AuthorID string `json:"author_id"`
+	// InReplyToAuthorID wrote the tweet a reply answers (who may be told
+	// of it, whose followers may see it); null when the tweet is no reply.
+	InReplyToAuthorID *string `json:"in_reply_to_author_id"`
 }
 
 // TweetDeletedPayload announces that a tweet is gone.

@@ -165,3 +165,53 @@ func mustListen(tb testing.TB, url string) <-chan *redis.Message {
 	}
 	return sub.Channel()
 }
+
+// A reply is announced as tweet.created like any tweet, naming what it
+// replies to and who wrote that; the payload decodes into the contract's
+// type with no field left over.
+func TestReplyKeepsTheContract(t *testing.T) {
+	ctx := context.Background()
+	rd := testkit.MustRedis(t)
+	bus := mustBus(t, rd.URL)
+	heard := mustListen(t, rd.URL)
+	dir := profiletest.MustServer(t, testkit.MustSessions(t))
+	ada, bob := dir.MustUser(t, "ada", "Ada"), dir.MustUser(t, "bob", "Bob")
+	tst, err := tweetsstore.Open(ctx, testkit.DBPath(t, "tweets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tst.Close() })
+	posts := tweets.NewService(tst, people.New(dir.URL, time.Minute), bus, tweets.WithLogger(slog.New(slog.DiscardHandler)))
+	root, err := posts.Post(ctx, auth.Viewer{ID: ada.ID, Handle: ada.Handle}, "a question", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := posts.Reply(ctx, auth.Viewer{ID: bob.ID, Handle: bob.Handle}, root.ID, "an answer", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want := []events.TweetCreatedPayload{
+		{AuthorID: ada.ID, Tweet: events.Tweet{ID: root.ID, Author: events.Author{ID: ada.ID, Handle: "ada", DisplayName: "Ada"},
+			Text: "a question", Media: []events.Media{}, CreatedAt: root.CreatedAt}},
+		{AuthorID: bob.ID, InReplyToAuthorID: &ada.ID, Tweet: events.Tweet{ID: reply.ID, Author: events.Author{ID: bob.ID, Handle: "bob", DisplayName: "Bob"},
+			Text: "an answer", Media: []events.Media{}, InReplyToID: &root.ID, CreatedAt: reply.CreatedAt}},
+	}
+	for _, w := range want {
+		var msg *redis.Message
+		select {
+		case msg = <-heard:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no tweet.created for %s", w.ID)
+		}
+		var got events.TweetCreatedPayload
+		dec := json.NewDecoder(bytes.NewReader([]byte(msg.Payload)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&got); err != nil || msg.Channel != events.TweetCreated {
+			t.Fatalf("%s: %s does not decode into a TweetCreatedPayload: %v", msg.Channel, msg.Payload, err)
+		}
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("tweet.created:\n got %s\nwant %+v", msg.Payload, w)
+		}
+	}
+}

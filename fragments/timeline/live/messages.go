@@ -66,6 +66,6 @@ func apiTweet(t events.Tweet) timeline.Tweet {
 	}
 	return timeline.Tweet{
 		ID: t.ID, Author: timeline.Author(t.Author), Text: t.Text, Media: media,
-		LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
+		InReplyToID: t.InReplyToID, ReplyCount: t.ReplyCount, LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
 	}
 }

@@ -520,6 +520,9 @@ func TestOpenAPIAndDocs(t *testing.T) {
 		"/tweets/api/tweets":                 {"post"},
 		"/tweets/api/tweets/{id}":            {"get", "delete"},
 		"/tweets/api/tweets/{id}/like":       {"put", "delete"},
+		"/tweets/api/tweets/{id}/context":    {"get"},
+		"/tweets/api/tags/{tag}":             {"get"},
+		"/tweets/api/search":                 {"get"},
 		"/tweets/api/users/{user_id}/tweets": {"get"},
 		"/tweets/media/{id}":                 {"get"},
 	}

@@ -17,6 +17,8 @@ type createTweetInput struct {
 	Body struct {
 		Text     string   `json:"text" maxLength:"10000" doc:"1 to 280 characters as a person counts them (one emoji is one), after trimming."`
 		MediaIDs []string `json:"media_ids,omitempty" required:"false" maxItems:"100" doc:"Up to 4 ids of images you uploaded and have not used yet, in the order to show them."`
+		// InReplyToID makes the tweet a reply.
+		InReplyToID *string `json:"in_reply_to_id,omitempty" required:"false" nullable:"true" maxLength:"20" doc:"The id of the tweet this one replies to; absent or null for a tweet that replies to none."`
 	}
 }
 
@@ -48,9 +50,13 @@ func tweetPage(page tweets.Page) *tweetListOutput {
 func (s *server) registerTweetsAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-tweet", Method: http.MethodPost, Path: "/tweets/api/tweets",
-		Summary: "Post a tweet", Tags: []string{"tweets"}, DefaultStatus: http.StatusCreated,
-		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first.",
-		Security:    jsonapi.Security, Errors: []int{401, 422},
+		Summary: "Post a tweet or a reply", Tags: []string{"tweets"}, DefaultStatus: http.StatusCreated,
+		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first. " +
+			"With in_reply_to_id the tweet is a reply: it counts on the replied-to tweet's reply_count, and " +
+			"tweet.created names the replied-to tweet and its author (in_reply_to_author_id). " +
+			"A reply to a tweet that does not exist or was deleted is 404; an in_reply_to_id that is no tweet id is 422. " +
+			"The text's #hashtags and @mentions are kept with the tweet (see list-tag-tweets).",
+		Security: jsonapi.Security, Errors: []int{401, 404, 422},
 	}, s.createTweet)
 
 	huma.Register(api, huma.Operation{
@@ -62,6 +68,7 @@ func (s *server) registerTweetsAPI(api huma.API) {
 		OperationID: "delete-tweet", Method: http.MethodDelete, Path: "/tweets/api/tweets/{id}",
 		Summary: "Delete my tweet", Tags: []string{"tweets"}, DefaultStatus: http.StatusNoContent,
 		Description: "Removes the tweet with its likes and images and announces tweet.deleted. " +
+			"Its replies stay, their in_reply_to_id still naming it; a reply deleted counts off its replied-to tweet's reply_count. " +
 			"Deleting a tweet you already deleted succeeds again.",
 		Security: jsonapi.Security, Errors: []int{401, 403, 404},
 	}, s.deleteTweet)
@@ -81,7 +88,12 @@ func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetO
 	for i, id := range in.Body.MediaIDs {
 		media[i] = tweets.Attachment{ID: id}
 	}
-	t, err := s.Tweets.Post(ctx, v, in.Body.Text, media)
+	var t tweets.Tweet
+	if in.Body.InReplyToID != nil {
+		t, err = s.Tweets.Reply(ctx, v, *in.Body.InReplyToID, in.Body.Text, media)
+	} else {
+		t, err = s.Tweets.Post(ctx, v, in.Body.Text, media)
+	}
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}

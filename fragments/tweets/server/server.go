@@ -74,8 +74,11 @@ func New(d Deps) http.Handler {
 	r.Use(viewer.Authenticate(d.Verifier))
 
 	api := jsonapi.New(r, service, "murmur tweets API",
-		"Tweets, their images and likes. Ids are time-ordered 64-bit numbers written as strings.")
+		"Tweets, their images and likes, replies and conversations, hashtags and search. "+
+			"Ids are time-ordered 64-bit numbers written as strings.")
 	s.registerTweetsAPI(api)
+	s.registerContextAPI(api)
+	s.registerSearchAPI(api)
 	s.registerLikesAPI(api)
 	s.registerMediaAPI(api)
 	s.registerFeedAPI(api)

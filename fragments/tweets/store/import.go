@@ -12,9 +12,11 @@ import (
 	"murmur/fragments/tweets"
 )
 
-// ImportTweets inserts many tweets (without images) in one transaction, all
-// or none. It is for loading data in bulk (the load tool seeds with it) and
-// publishes no events; the texts must already be valid (tweets.CleanText).
+// ImportTweets inserts many tweets (without images or replies) in one
+// transaction, all or none, with their hashtags, mentions and words for
+// search, as CreateTweet keeps them. It is for loading data in bulk (the
+// load tool seeds with it) and publishes no events; the texts must already
+// be valid (tweets.CleanText).
 // An id that is taken is a Conflict that leaves the store as it was.
 func (s *Store) ImportTweets(ctx context.Context, list []tweets.ImportedTweet) error {
 	return sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
@@ -35,6 +37,9 @@ func (s *Store) ImportTweets(ctx context.Context, list []tweets.ImportedTweet) e
 			}
 			if n == 0 {
 				return fault.New(fault.Conflict, "Tweet id %d is taken.", t.ID)
+			}
+			if err := keepEntities(ctx, tx, t.ID, t.Text); err != nil {
+				return err
 			}
 		}
 		return nil

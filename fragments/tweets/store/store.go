@@ -1,5 +1,5 @@
-// Package store keeps the tweets service's tweets, likes and images in its
-// own SQLite file.
+// Package store keeps the tweets service's tweets, likes, images, replies,
+// hashtags, mentions and search index in its own SQLite file.
 package store
 
 import (
@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"embed"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -23,14 +24,27 @@ type Store struct{ sqlite.Store }
 
 var _ tweets.Store = (*Store)(nil)
 
-// Open opens the SQLite file at path and migrates it.
+// Open opens the SQLite file at path, migrates it, and finds the hashtags
+// and mentions of tweets written before they were kept (once).
 func Open(ctx context.Context, path string) (*Store, error) {
-	return sqlite.OpenStore(ctx, path, migrations, func(db sqlite.Store) *Store { return &Store{db} })
+	s, err := sqlite.OpenStore(ctx, path, migrations, func(db sqlite.Store) *Store { return &Store{db} })
+	if err != nil {
+		if strings.Contains(err.Error(), "no such module: fts5") {
+			err = fmt.Errorf("%w: this program was built without SQLite's full-text search; build it with -tags sqlite_fts5 (as make does)", err)
+		}
+		return nil, err
+	}
+	if err := s.backfillEntities(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("find the hashtags and mentions of earlier tweets: %w", err)
+	}
+	return s, nil
 }
 
 var (
-	errNoTweet = fault.New(fault.NotFound, "This tweet does not exist or was deleted.")
-	errNoMedia = fault.New(fault.NotFound, "No such image.")
+	errNoTweet  = fault.New(fault.NotFound, "This tweet does not exist or was deleted.")
+	errNoParent = fault.New(fault.NotFound, "The tweet you are replying to does not exist or was deleted.")
+	errNoMedia  = fault.New(fault.NotFound, "No such image.")
 )
 
 // CreateMedia keeps an uploaded image, not yet attached to any tweet.
@@ -62,11 +76,29 @@ func (s *Store) MediaFile(ctx context.Context, id string) (tweets.MediaFile, err
 
 // CreateTweet inserts a tweet and attaches its images, which must be the
 // author's own and not yet attached, all in one transaction: a tweet never
-// exists with half its images.
+// exists with half its images. The same transaction counts a reply on the
+// tweet it answers, keeps the tweet's hashtags and mentions, and (by
+// trigger) indexes its words for search.
 func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Tweet, error) {
 	t := tweets.Tweet{Author: tweets.Author{ID: n.AuthorID}, Text: n.Text,
 		Media: []tweets.Media{}, CreatedAt: n.CreatedAt}
 	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+		var parent sql.NullInt64
+		if n.InReplyTo != 0 {
+			// Counted first: the write lock (taken at BEGIN) holds until
+			// commit, so the replied-to tweet cannot go in between.
+			err := tx.QueryRowContext(ctx, `UPDATE tweets SET reply_count = reply_count + 1 WHERE id = ? RETURNING author_id`,
+				n.InReplyTo).Scan(&t.InReplyToAuthorID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return errNoParent
+			}
+			if err != nil {
+				return err
+			}
+			parent = sql.NullInt64{Int64: n.InReplyTo, Valid: true}
+			id := tweets.FormatID(n.InReplyTo)
+			t.InReplyToID = &id
+		}
 		// The transaction began IMMEDIATE (see sqlite.Open): this is the
 		// only writer now, so an id above every committed one stays above.
 		var newest int64
@@ -75,8 +107,11 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 		}
 		tweetID := max(n.NewID(), newest+1)
 		t.ID = tweets.FormatID(tweetID)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tweets (id, author_id, text, created_at) VALUES (?, ?, ?, ?)`,
-			tweetID, n.AuthorID, n.Text, n.CreatedAt.UnixMilli()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tweets (id, author_id, text, in_reply_to_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+			tweetID, n.AuthorID, n.Text, parent, n.CreatedAt.UnixMilli()); err != nil {
+			return err
+		}
+		if err := keepEntities(ctx, tx, tweetID, n.Text); err != nil {
 			return err
 		}
 		for i, a := range n.Attachments {
@@ -117,14 +152,19 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 	return t, nil
 }
 
-const tweetColumns = `t.id, t.author_id, t.text, t.like_count, t.created_at,
+const tweetColumns = `t.id, t.author_id, t.text, t.in_reply_to_id, t.reply_count, t.like_count, t.created_at,
 	EXISTS (SELECT 1 FROM likes l WHERE l.tweet_id = t.id AND l.user_id = ?1 AND ?1 != '')`
 
 func scanTweet(row interface{ Scan(...any) error }) (tweets.Tweet, int64, error) {
 	var t tweets.Tweet
 	var id, created int64
-	err := row.Scan(&id, &t.Author.ID, &t.Text, &t.LikeCount, &created, &t.LikedByMe)
+	var parent sql.NullInt64
+	err := row.Scan(&id, &t.Author.ID, &t.Text, &parent, &t.ReplyCount, &t.LikeCount, &created, &t.LikedByMe)
 	t.ID, t.CreatedAt, t.Media = tweets.FormatID(id), time.UnixMilli(created).UTC(), []tweets.Media{}
+	if parent.Valid {
+		p := tweets.FormatID(parent.Int64)
+		t.InReplyToID = &p
+	}
 	return t, id, err
 }
 
@@ -219,8 +259,11 @@ func (s *Store) TweetsByAuthor(ctx context.Context, authorID string, before int6
 		WHERE t.author_id = ?2 AND t.id < ?3 ORDER BY t.id DESC LIMIT ?4`, viewerID, authorID, before, limit)
 }
 
-// DeleteTweet removes a tweet; its likes and images go with it through
-// ON DELETE CASCADE, and a tombstone remembers whose it was.
+// DeleteTweet removes a tweet; its likes, images, tags and mentions go
+// with it through ON DELETE CASCADE, its words leave the search index by
+// trigger, and a tombstone remembers whose it was and what it answered.
+// Its replies stay, naming it still; the tweet it answered counts one
+// reply less.
 func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (bool, string, error) {
 	n, ok := tweets.ParseID(id)
 	if !ok {
@@ -229,7 +272,8 @@ func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (b
 	var deleted bool
 	var author string
 	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT author_id FROM tweets WHERE id = ?`, n).Scan(&author)
+		var parent sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT author_id, in_reply_to_id FROM tweets WHERE id = ?`, n).Scan(&author, &parent)
 		if errors.Is(err, sql.ErrNoRows) {
 			err = tx.QueryRowContext(ctx, `SELECT author_id FROM deleted_tweets WHERE id = ?`, n).Scan(&author)
 			if errors.Is(err, sql.ErrNoRows) {
@@ -249,9 +293,15 @@ func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (b
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tweets WHERE id = ?`, n); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO deleted_tweets (id, author_id, deleted_at) VALUES (?, ?, ?)`,
-			n, author, at.UnixMilli()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO deleted_tweets (id, author_id, in_reply_to_id, deleted_at) VALUES (?, ?, ?, ?)`,
+			n, author, parent, at.UnixMilli()); err != nil {
 			return err
+		}
+		if parent.Valid {
+			// No row when the replied-to tweet is gone too.
+			if _, err := tx.ExecContext(ctx, `UPDATE tweets SET reply_count = reply_count - 1 WHERE id = ?`, parent.Int64); err != nil {
+				return err
+			}
 		}
 		deleted = true
 		return nil
