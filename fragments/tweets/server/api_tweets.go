@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
 )
@@ -49,8 +50,9 @@ func (s *server) registerTweetsAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-tweet", Method: http.MethodPost, Path: "/tweets/api/tweets",
 		Summary: "Post a tweet", Tags: []string{"tweets"}, DefaultStatus: http.StatusCreated,
-		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first.",
-		Security:    jsonapi.Security, Errors: []int{401, 422},
+		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first. " +
+			"Posts are limited per account (MURMUR_LIMIT_POST); past the limit, 429 with Retry-After.",
+		Security: jsonapi.Security, Errors: []int{401, 422, 429},
 	}, s.createTweet)
 
 	huma.Register(api, huma.Operation{
@@ -76,6 +78,9 @@ func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetO
 	v, err := viewer.Require(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.Limits.Check(ctx, ratelimit.Post, v.ID, 1); err != nil {
+		return nil, jsonapi.Error(err)
 	}
 	media := make([]tweets.Attachment, len(in.Body.MediaIDs))
 	for i, id := range in.Body.MediaIDs {
