@@ -101,6 +101,25 @@ func WithInstances(service string, n int) StackOption {
 	}
 }
 
+// WithEnv adds variables to every service's environment, after the
+// harness's own (a later value wins), e.g. a rate limit.
+func WithEnv(vars ...string) StackOption {
+	return func(o *stack.Options) { o.Env = append(o.Env, vars...) }
+}
+
+// raisedLimits lift the rate limits the tests would run into far above
+// what they ask: they sign everyone up from loopback, more people than one
+// address may make, and their write loads post, like and follow as fast as
+// answered, a few people thousands of times. Sign-in keeps its default;
+// a test of the limits sets its own (WithEnv).
+var raisedLimits = []string{
+	"MURMUR_LIMIT_SIGN_UP=1000000/1m",
+	"MURMUR_LIMIT_POST=1000000/1m",
+	"MURMUR_LIMIT_LIKE=1000000/1m",
+	"MURMUR_LIMIT_FOLLOW=1000000/1m",
+	"MURMUR_LIMIT_UPLOAD=1000000/1m",
+}
+
 // WithoutServices leaves services down, so their slots show fallbacks.
 func WithoutServices(names ...string) StackOption {
 	return func(o *stack.Options) { o.Skip = append(o.Skip, names...) }
@@ -127,7 +146,7 @@ func MustStack(tb testing.TB, options ...StackOption) *stack.Stack {
 	opts := stack.Options{
 		Dir: tb.TempDir(), BinDir: bin,
 		Ports: map[string][]int{"profile": {0}, "tweets": {0}, "follow": {0}, "timeline": {0}},
-		Env:   []string{"MURMUR_LOG_LEVEL=debug"},
+		Env:   append([]string{"MURMUR_LOG_LEVEL=debug"}, raisedLimits...),
 	}
 	for _, o := range options {
 		o(&opts)

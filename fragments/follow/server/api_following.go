@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
 )
 
@@ -16,10 +17,13 @@ type userIDInput struct {
 
 // registerFollowingAPI adds following and unfollowing someone.
 func (s *server) registerFollowingAPI(api huma.API) {
-	huma.Register(api, followingOperation("follow", http.MethodPut, "Follow a user",
-		"Idempotent: following someone already followed changes nothing."), s.followUser)
+	follow := followingOperation("follow", http.MethodPut, "Follow a user",
+		"Idempotent: following someone already followed changes nothing. Follows are limited per account "+
+			"(MURMUR_LIMIT_FOLLOW), every request counting; past the limit, 429 with Retry-After.")
+	follow.Errors = append(follow.Errors, http.StatusTooManyRequests)
+	huma.Register(api, follow, s.followUser)
 	huma.Register(api, followingOperation("unfollow", http.MethodDelete, "Unfollow a user",
-		"Idempotent: unfollowing someone not followed changes nothing."), s.unfollowUser)
+		"Idempotent: unfollowing someone not followed changes nothing. Never rate limited."), s.unfollowUser)
 }
 
 // followingOperation describes following or unfollowing, which differ only
@@ -34,19 +38,24 @@ func followingOperation(id, method, summary, description string) huma.Operation 
 }
 
 func (s *server) followUser(ctx context.Context, in *userIDInput) (*struct{}, error) {
-	return s.changeFollowing(ctx, in.UserID, s.Graph.Follow)
+	return s.changeFollowing(ctx, in.UserID, ratelimit.Follow, s.Graph.Follow)
 }
 
 func (s *server) unfollowUser(ctx context.Context, in *userIDInput) (*struct{}, error) {
-	return s.changeFollowing(ctx, in.UserID, s.Graph.Unfollow)
+	return s.changeFollowing(ctx, in.UserID, "", s.Graph.Unfollow)
 }
 
 // changeFollowing is following and unfollowing, which differ only in the
-// graph operation they call.
-func (s *server) changeFollowing(ctx context.Context, followee string, change func(ctx context.Context, follower, followee string) (bool, error)) (*struct{}, error) {
+// graph operation they call and the limited action they count, if any.
+func (s *server) changeFollowing(ctx context.Context, followee, action string, change func(ctx context.Context, follower, followee string) (bool, error)) (*struct{}, error) {
 	v, err := viewer.Require(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if action != "" {
+		if err := s.Limits.Check(ctx, action, v.ID, 1); err != nil {
+			return nil, jsonapi.Error(err)
+		}
 	}
 	if _, err := change(ctx, v.ID, followee); err != nil {
 		return nil, jsonapi.Error(err)

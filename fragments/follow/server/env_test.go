@@ -15,8 +15,10 @@ import (
 	"murmur/fragments/follow"
 	"murmur/fragments/follow/server"
 	"murmur/fragments/follow/store"
+	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
 	"murmur/fragments/profile/profiletest"
@@ -32,7 +34,22 @@ type env struct {
 	bus      *events.Bus
 }
 
-func mustEnv(t *testing.T) *env {
+// envOption changes the follow service an env runs.
+type envOption func(t *testing.T, e *env, d *server.Deps)
+
+// withLimits limits actions per account, shared through the env's Redis.
+func withLimits(limits map[string]config.Limit) envOption {
+	return func(t *testing.T, e *env, d *server.Deps) {
+		l, err := ratelimit.Connect(e.redis.URL, limits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		d.Limits = l
+	}
+}
+
+func mustEnv(t *testing.T, options ...envOption) *env {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
@@ -46,11 +63,15 @@ func mustEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { fst.Close() })
 	e.bus = mustBus(t, e.redis.URL)
-	e.follow = httptest.NewServer(server.New(server.Deps{
+	deps := server.Deps{
 		Graph:    follow.NewGraph(fst, people.New(e.profile.URL, time.Minute), e.bus),
 		Verifier: e.sessions.Verifier, Logger: logger, Metrics: telemetry.NewMetrics("follow"),
 		SignInURL: e.profile.URL + "/profile/#signin",
-	}))
+	}
+	for _, o := range options {
+		o(t, e, &deps)
+	}
+	e.follow = httptest.NewServer(server.New(deps))
 	t.Cleanup(e.follow.Close)
 	return e
 }

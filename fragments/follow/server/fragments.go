@@ -11,6 +11,7 @@ import (
 	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/viewer"
 )
@@ -150,7 +151,11 @@ func (s *server) toggle(c *gin.Context, follows bool) {
 	}
 	var err error
 	if follows {
-		_, err = s.Graph.Follow(c.Request.Context(), v.Viewer.ID, b.ID)
+		// Past the limit the button gives way to the reason, until the
+		// widget is shown again.
+		if err = s.Limits.Check(c.Request.Context(), ratelimit.Follow, v.Viewer.ID, 1); err == nil {
+			_, err = s.Graph.Follow(c.Request.Context(), v.Viewer.ID, b.ID)
+		}
 	} else {
 		_, err = s.Graph.Unfollow(c.Request.Context(), v.Viewer.ID, b.ID)
 	}
@@ -303,11 +308,16 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if _, err := s.Graph.Follow(ctx, v.Viewer.ID, id); err != nil {
+	err := s.Limits.Check(ctx, ratelimit.Follow, v.Viewer.ID, 1)
+	if err == nil {
+		_, err = s.Graph.Follow(ctx, v.Viewer.ID, id)
+	}
+	if err != nil {
 		if fault.KindOf(err) == fault.Internal {
 			render.FragmentError(c, s.tmpl, err)
 			return
 		}
+		problem.SetRetryAfter(c.Writer.Header(), err)
 		s.render(c, problem.Status(err), "suggestion-problem", fault.Message(err))
 		return
 	}

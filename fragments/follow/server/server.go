@@ -13,6 +13,7 @@ import (
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
@@ -34,6 +35,8 @@ type Deps struct {
 	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
 	// names the client; nil means nginx on this machine.
 	TrustedProxies []string
+	// Limits counts follows per account; nil limits nothing.
+	Limits *ratelimit.Limiter
 	// SignInURL is where a signed-out person is sent to sign in when this
 	// service is opened on its own (profile's page); behind the shell the
 	// shell's home page has the sign-in form.

@@ -41,6 +41,35 @@ type Service struct {
 	// DebugListen is a loopback address serving net/http/pprof profiles;
 	// empty (the default) serves none.
 	DebugListen string
+	// Limits are how often each limited action may be done (see
+	// DefaultLimits), changed by MURMUR_LIMIT_<ACTION>.
+	Limits map[string]Limit
+}
+
+// Limit is how often one account or one client address may do an action:
+// Count times at once, refilled evenly over Period (Count per Period in
+// the long run). A zero Count is no limit.
+type Limit struct {
+	Count  int
+	Period time.Duration
+}
+
+// Off reports whether the limit lets everything through.
+func (l Limit) Off() bool { return l.Count <= 0 }
+
+// DefaultLimits are the actions limited against abuse and how often each
+// may be done by default, after Mastodon's published limits where it has
+// one (README, "Security"). Limiting a new action is one line here, with
+// the name the service passes to its rate limiter; MURMUR_LIMIT_ and the
+// name in capitals, dashes as underscores (MURMUR_LIMIT_SIGN_IN=25/5m),
+// changes it, and "off" lifts it.
+var DefaultLimits = map[string]Limit{
+	"sign-in": {25, 5 * time.Minute},  // per client address
+	"sign-up": {5, 30 * time.Minute},  // per client address
+	"post":    {300, 3 * time.Hour},   // per account
+	"like":    {1000, 24 * time.Hour}, // per account; taking a like back is never limited
+	"follow":  {400, 24 * time.Hour},  // per account; unfollowing is never limited
+	"upload":  {30, 30 * time.Minute}, // per account, per image
 }
 
 // DefaultPorts are the ports of the services on a developer machine.
@@ -72,10 +101,56 @@ func Load(name string) (Service, error) {
 	if c.DebugListen, err = loopbackAddr("MURMUR_DEBUG_LISTEN"); err != nil {
 		return c, err
 	}
+	if c.Limits, err = Limits(DefaultLimits); err != nil {
+		return c, err
+	}
 	if c.JWTPrivateKey == "" {
 		c.JWTPrivateKey = filepath.Join(c.DataDir, "jwt-ed25519.pem")
 	}
 	return c, nil
+}
+
+// LimitVariable is the environment variable that sets an action's limit.
+func LimitVariable(action string) string {
+	return "MURMUR_LIMIT_" + strings.ToUpper(strings.ReplaceAll(action, "-", "_"))
+}
+
+// Limits reads the limit of every action in defaults from its variable
+// (LimitVariable): a count and a period, "300/3h", or "off".
+func Limits(defaults map[string]Limit) (map[string]Limit, error) {
+	out := make(map[string]Limit, len(defaults))
+	for action, def := range defaults {
+		key := LimitVariable(action)
+		v := os.Getenv(key)
+		if v == "" {
+			out[action] = def
+			continue
+		}
+		l, err := ParseLimit(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s=%q: %w", key, v, err)
+		}
+		out[action] = l
+	}
+	return out, nil
+}
+
+// ParseLimit reads a limit written as a count and a Go duration, "300/3h"
+// or "25/5m", or "off" for none.
+func ParseLimit(v string) (Limit, error) {
+	if v == "off" {
+		return Limit{}, nil
+	}
+	count, period, ok := strings.Cut(v, "/")
+	n, err := strconv.Atoi(count)
+	if !ok || err != nil || n <= 0 {
+		return Limit{}, fmt.Errorf("not a limit like 300/3h (a positive count, a slash, a duration) or off")
+	}
+	d, err := time.ParseDuration(period)
+	if err != nil || d <= 0 {
+		return Limit{}, fmt.Errorf("%q is not a positive duration like 5m or 3h", period)
+	}
+	return Limit{Count: n, Period: d}, nil
 }
 
 // DatabasePath is where the service's SQLite file lives.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,6 +43,46 @@ func TestDebugListenOnlyOnLoopback(t *testing.T) {
 			}
 			if tc.ok && c.DebugListen != tc.value {
 				t.Errorf("DebugListen = %q, want %q", c.DebugListen, tc.value)
+			}
+		})
+	}
+}
+
+func TestLimits(t *testing.T) {
+	t.Run("defaults", func(t *testing.T) {
+		c, err := Load("profile")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.Limits["sign-in"], (Limit{25, 5 * time.Minute}); got != want {
+			t.Errorf("sign-in limit %+v, want %+v", got, want)
+		}
+		if len(c.Limits) != len(DefaultLimits) {
+			t.Errorf("%d limits, want the %d defaults", len(c.Limits), len(DefaultLimits))
+		}
+	})
+	t.Run("set and lifted", func(t *testing.T) {
+		t.Setenv("MURMUR_LIMIT_POST", "10/1m")
+		t.Setenv("MURMUR_LIMIT_SIGN_UP", "off")
+		c, err := Load("tweets")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.Limits["post"], (Limit{10, time.Minute}); got != want {
+			t.Errorf("post limit %+v, want %+v", got, want)
+		}
+		if !c.Limits["sign-up"].Off() {
+			t.Errorf("sign-up limit %+v, want off", c.Limits["sign-up"])
+		}
+		if c.Limits["like"] != DefaultLimits["like"] {
+			t.Errorf("like limit %+v changed, want the default", c.Limits["like"])
+		}
+	})
+	for _, bad := range []string{"300", "300/", "/3h", "0/3h", "-1/3h", "x/3h", "300/soon", "300/0s", "300/-3h", "none"} {
+		t.Run(bad, func(t *testing.T) {
+			t.Setenv("MURMUR_LIMIT_FOLLOW", bad)
+			if _, err := Load("follow"); err == nil || !strings.Contains(err.Error(), "MURMUR_LIMIT_FOLLOW") {
+				t.Errorf("MURMUR_LIMIT_FOLLOW=%s: error %v, want one naming the variable", bad, err)
 			}
 		})
 	}

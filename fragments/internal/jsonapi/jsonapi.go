@@ -33,6 +33,7 @@ func New(r *gin.Engine, service, title, description string) huma.API {
 	// shapes are exactly the documented fields.
 	cfg.CreateHooks = nil
 	cfg.Transformers = append(cfg.Transformers, completeProblem)
+	cfg.OnAddOperation = append(cfg.OnAddOperation, documentRetryAfter)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
 		"cookie": {Type: "apiKey", In: "cookie", Name: "murmur_session"},
@@ -64,6 +65,17 @@ func completeProblem(_ huma.Context, _ string, v any) (any, error) {
 	return v, nil
 }
 
+// documentRetryAfter documents the Retry-After header of every 429 an
+// operation lists (a rate limit's refusal, see Error).
+func documentRetryAfter(_ *huma.OpenAPI, op *huma.Operation) {
+	if r := op.Responses["429"]; r != nil {
+		r.Headers = map[string]*huma.Header{"Retry-After": {
+			Description: "Seconds to wait before trying again.",
+			Schema:      &huma.Schema{Type: huma.TypeInteger},
+		}}
+	}
+}
+
 const docsPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}} — API</title><link rel="stylesheet" href="{{.CSS}}"></head>
@@ -73,8 +85,10 @@ const docsPage = `<!doctype html>
 // Security lists the ways an authenticated operation accepts a session.
 var Security = []map[string][]string{{"bearer": {}}, {"cookie": {}}}
 
-// Error turns a domain error into a problem+json error; internal errors
-// are logged and answered without their details.
+// Error turns a domain error into a problem+json error, with a
+// Retry-After header when the error says when to ask again (a rate
+// limit's refusal); internal errors are logged and answered without their
+// details.
 func Error(err error) error {
 	status := problem.Status(err)
 	switch status {
@@ -83,7 +97,26 @@ func Error(err error) error {
 	case http.StatusServiceUnavailable:
 		slog.Warn("request degraded", "err", err)
 	}
-	return huma.NewError(status, fault.Message(err))
+	e := huma.NewError(status, fault.Message(err))
+	h := http.Header{}
+	problem.SetRetryAfter(h, err)
+	if len(h) > 0 {
+		return huma.ErrorWithHeaders(e, h)
+	}
+	return e
+}
+
+// WriteError answers from an operation's middleware, before the operation
+// runs, with the problem and headers Error gives a domain error.
+func WriteError(api huma.API, ctx huma.Context, err error) {
+	h := http.Header{}
+	problem.SetRetryAfter(h, err)
+	for name, values := range h {
+		for _, v := range values {
+			ctx.AppendHeader(name, v)
+		}
+	}
+	huma.WriteErr(api, ctx, problem.Status(err), fault.Message(err))
 }
 
 // Next is the "next" member of a list answer: the cursor of the next page,

@@ -6,7 +6,11 @@ package problem
 
 import (
 	"encoding/json"
+	"errors"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -42,6 +46,19 @@ func Status(err error) int {
 		return status
 	}
 	return http.StatusInternalServerError
+}
+
+// SetRetryAfter sets the Retry-After header, in whole seconds, when err
+// says how long to wait before asking again (a rate limit's refusal does:
+// it has a RetryAfter method).
+func SetRetryAfter(h http.Header, err error) {
+	var later interface{ RetryAfter() time.Duration }
+	if errors.As(err, &later) {
+		// Rounded up, so a client that waits that long is let in; what is
+		// left of a millisecond is arithmetic noise, not a wait.
+		secs := math.Ceil(later.RetryAfter().Round(time.Millisecond).Seconds())
+		h.Set("Retry-After", strconv.Itoa(max(1, int(secs))))
+	}
 }
 
 // New is the problem body of a status with a detail for people, with all

@@ -29,8 +29,10 @@ func HTML(c *gin.Context, status int, t *template.Template, name string, data an
 }
 
 // FragmentError answers a fragment request that failed with the "problem"
-// partial: a readable message, and the status of the failure's kind.
+// partial: a readable message, and the status of the failure's kind (with
+// Retry-After when the failure says when to ask again).
 func FragmentError(c *gin.Context, t *template.Template, err error) {
+	problem.SetRetryAfter(c.Writer.Header(), err)
 	switch fault.KindOf(err) {
 	case fault.Internal:
 		slog.ErrorContext(c.Request.Context(), "fragment failed", "path", c.Request.URL.Path, "err", err)

@@ -22,6 +22,7 @@ import (
 	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 )
@@ -34,6 +35,7 @@ type Runtime struct {
 	Metrics *telemetry.Metrics
 	Bus     *events.Bus
 	closers []func()
+	limiter *ratelimit.Limiter
 }
 
 // OnClose registers f to run at shutdown, after the server has stopped;
@@ -54,6 +56,22 @@ func (r *Runtime) Verifier() (*auth.Verifier, error) {
 
 // People is a client of profile's directory, caching answers for a minute.
 func (r *Runtime) People() *people.Client { return people.New(r.Config.ProfileURL, time.Minute) }
+
+// Limiter is the service's rate limiter: the configured limits, shared
+// with the service's other instances through Redis (the event bus's), on
+// its own connection pool, closed at shutdown. Every call returns the same.
+func (r *Runtime) Limiter() (*ratelimit.Limiter, error) {
+	if r.limiter == nil {
+		l, err := ratelimit.Connect(r.Config.RedisURL, r.Config.Limits,
+			ratelimit.WithLogger(r.Logger), ratelimit.WithMetrics(r.Metrics.Registry))
+		if err != nil {
+			return nil, fmt.Errorf("rate limits: %w", err)
+		}
+		r.OnClose(func() { l.Close() })
+		r.limiter = l
+	}
+	return r.limiter, nil
+}
 
 // OpenStore opens a service's store on its SQLite file and closes it at
 // shutdown.

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
@@ -55,7 +54,6 @@ func MustServer(tb testing.TB, sessions *testkit.Sessions) *Server {
 	srv := httptest.NewServer(server.New(server.Deps{
 		Accounts: profile.NewAccounts(st, cheapPasswords, nopPublisher{}),
 		Issuer:   sessions.Issuer, Logger: slog.New(slog.DiscardHandler), Metrics: telemetry.NewMetrics("profile"),
-		SignInEvery: time.Millisecond, SignInBurst: 100000,
 	}))
 	tb.Cleanup(srv.Close)
 	return &Server{URL: srv.URL, srv: srv, sessions: sessions}

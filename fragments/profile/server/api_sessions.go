@@ -9,6 +9,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
 )
 
@@ -52,9 +53,10 @@ func (h headerRecorder) WriteHeader(int)             {}
 func (s *server) registerSessionsAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-session", Method: http.MethodPost, Path: "/profile/api/sessions",
-		Summary: "Sign in", Description: "Answers a token for the Authorization header and sets the session cookie.",
+		Summary: "Sign in", Description: "Answers a token for the Authorization header and sets the session cookie. " +
+			"Attempts are limited per client address (MURMUR_LIMIT_SIGN_IN); past the limit, 429 with Retry-After.",
 		DefaultStatus: http.StatusCreated, Tags: []string{"sessions"}, Errors: []int{401, 422, 429},
-		Middlewares: huma.Middlewares{s.limitAttempts(api)},
+		Middlewares: huma.Middlewares{s.limitByAddress(api, ratelimit.SignIn)},
 	}, s.createSession)
 
 	huma.Register(api, huma.Operation{

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/profile"
 )
 
@@ -69,7 +70,8 @@ func (s *server) registerUsersAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-user", Method: http.MethodPost, Path: "/profile/api/users",
 		Summary: "Sign up", DefaultStatus: http.StatusCreated, Tags: []string{"users"},
-		Errors: []int{409, 422, 429}, Middlewares: huma.Middlewares{s.limitAttempts(api)},
+		Description: "Attempts are limited per client address (MURMUR_LIMIT_SIGN_UP); past the limit, 429 with Retry-After.",
+		Errors:      []int{409, 422, 429}, Middlewares: huma.Middlewares{s.limitByAddress(api, ratelimit.SignUp)},
 	}, s.createUser)
 
 	huma.Register(api, huma.Operation{

@@ -10,6 +10,7 @@ import (
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/render"
 	"murmur/fragments/layout"
 	"murmur/fragments/profile"
@@ -113,24 +114,24 @@ func (s *server) signedIn(c *gin.Context, u profile.User) {
 	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(`<p class="hint">Signed in. Loading…</p>`))
 }
 
-func (s *server) tooMany(c *gin.Context, formName string, f form) bool {
-	if s.limiter.Allow(c.ClientIP()) {
-		return false
-	}
-	f.Error = "Too many attempts from your address. Wait a minute and try again."
-	s.render(c, http.StatusTooManyRequests, formName, f)
-	return true
+// refused answers a sign-in or sign-up form that failed: the form as
+// typed (never the password), with the reason and the failure's status
+// (and Retry-After, when the address has tried too often).
+func (s *server) refused(c *gin.Context, formName string, f form, err error) {
+	f.Error = fault.Message(err)
+	problem.SetRetryAfter(c.Writer.Header(), err)
+	s.render(c, problem.Status(err), formName, f)
 }
 
 func (s *server) signInFragment(c *gin.Context) {
 	f := form{Handle: c.PostForm("handle")}
-	if s.tooMany(c, "signin-form", f) {
+	if err := s.checkAddress(c, ratelimit.SignIn); err != nil {
+		s.refused(c, "signin-form", f, err)
 		return
 	}
 	u, err := s.Accounts.SignIn(c.Request.Context(), f.Handle, c.PostForm("password"))
 	if err != nil {
-		f.Error = fault.Message(err)
-		s.render(c, problem.Status(err), "signin-form", f)
+		s.refused(c, "signin-form", f, err)
 		return
 	}
 	s.signedIn(c, u)
@@ -138,13 +139,13 @@ func (s *server) signInFragment(c *gin.Context) {
 
 func (s *server) signUpFragment(c *gin.Context) {
 	f := form{Handle: c.PostForm("handle"), DisplayName: c.PostForm("display_name")}
-	if s.tooMany(c, "signup-form", f) {
+	if err := s.checkAddress(c, ratelimit.SignUp); err != nil {
+		s.refused(c, "signup-form", f, err)
 		return
 	}
 	u, err := s.Accounts.SignUp(c.Request.Context(), f.Handle, c.PostForm("password"), f.DisplayName)
 	if err != nil {
-		f.Error = fault.Message(err)
-		s.render(c, problem.Status(err), "signup-form", f)
+		s.refused(c, "signup-form", f, err)
 		return
 	}
 	s.signedIn(c, u)

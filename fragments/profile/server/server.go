@@ -14,6 +14,7 @@ import (
 
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
@@ -37,25 +38,19 @@ type Deps struct {
 	// names the client; nil means nginx on this machine.
 	TrustedProxies []string
 	SecureCookies  bool
-	// SignInEvery and SignInBurst limit sign-in and sign-up attempts per
-	// client address: SignInBurst at once, then one per SignInEvery.
-	SignInEvery time.Duration
-	SignInBurst int
+	// Limits counts sign-in and sign-up attempts per client address; nil
+	// limits nothing.
+	Limits *ratelimit.Limiter
 }
 
 type server struct {
 	Deps
-	tmpl    *template.Template
-	limiter *addressLimiter
+	tmpl *template.Template
 }
 
 // New returns the profile service's HTTP handler.
 func New(d Deps) http.Handler {
-	if d.SignInEvery == 0 {
-		d.SignInEvery, d.SignInBurst = 6*time.Second, 10
-	}
-	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html"),
-		limiter: newAddressLimiter(d.SignInEvery, d.SignInBurst)}
+	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html")}
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
 

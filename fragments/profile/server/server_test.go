@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
@@ -51,10 +54,14 @@ func newEnv(t *testing.T, burst int) *env {
 	t.Cleanup(func() { bus.Close() })
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	iss := auth.NewIssuer(key, time.Hour)
+	// Sign-in and sign-up attempts: burst of each per address and hour.
+	limits := ratelimit.New(redisClient(t, redis.URL), map[string]config.Limit{
+		ratelimit.SignIn: {Count: burst, Period: time.Hour},
+		ratelimit.SignUp: {Count: burst, Period: time.Hour},
+	})
 	h := server.New(server.Deps{
 		Accounts: profile.NewAccounts(st, profile.DefaultPasswords, bus),
-		Issuer:   iss, Logger: logger, Metrics: metrics,
-		SignInEvery: time.Minute, SignInBurst: burst,
+		Issuer:   iss, Logger: logger, Metrics: metrics, Limits: limits,
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -276,18 +283,82 @@ func TestSessions(t *testing.T) {
 	})
 }
 
-func TestSignInIsRateLimitedPerAddress(t *testing.T) {
+// checkRefused asserts a 429 that says when to come back: a Retry-After
+// of whole seconds, and a message for people in the body.
+func checkRefused(t *testing.T, r response, message string) {
+	t.Helper()
+	if r.status != http.StatusTooManyRequests {
+		t.Fatalf("status %d, want 429; body %s", r.status, r.body)
+	}
+	if secs, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || secs < 1 {
+		t.Errorf("Retry-After %q, want a positive number of seconds", r.header.Get("Retry-After"))
+	}
+	if !strings.Contains(r.body, message) || !strings.Contains(r.body, "Try again in") {
+		t.Errorf("body %s, want %q and when to try again", r.body, message)
+	}
+}
+
+// Sign-in and sign-up attempts are limited per client address, through
+// the API and the forms alike, each action on its own; another address
+// keeps its allowance. The address is X-Real-IP, which the test server
+// believes because the request comes from loopback, as from nginx.
+func TestSignInAndSignUpAreLimitedPerAddress(t *testing.T) {
 	e := newEnv(t, 3)
-	for i := range 3 {
-		if r := e.do(t, "POST", "/profile/api/sessions", `{"handle":"ada","password":"wrong-password"}`); r.status != 401 {
-			t.Fatalf("attempt %d: %d, want 401", i+1, r.status)
+	e.signUp(t, "ada", "analytical", "Ada") // from 127.0.0.1: one of its sign-ups and sign-ins
+	from := func(addr string) []string { return []string{"X-Real-IP", addr} }
+	const a, b = "203.0.113.7", "198.51.100.9"
+
+	t.Run("sign-in", func(t *testing.T) {
+		wrong := `{"handle":"ada","password":"wrong-password"}`
+		for i := range 3 {
+			if r := e.do(t, "POST", "/profile/api/sessions", wrong, from(a)...); r.status != 401 {
+				t.Fatalf("attempt %d from %s: %d, want 401", i+1, a, r.status)
+			}
 		}
-	}
-	checkProblem(t, e.do(t, "POST", "/profile/api/sessions", `{"handle":"ada","password":"wrong-password"}`), 429)
-	r := e.form(t, "POST", "/profile/frag/sessions", url.Values{"handle": {"ada"}, "password": {"x"}})
-	if r.status != 429 || !strings.Contains(r.body, "Too many attempts") {
-		t.Errorf("form sign-in past the limit: %d %s", r.status, r.body)
-	}
+		r := e.do(t, "POST", "/profile/api/sessions", `{"handle":"ada","password":"analytical"}`, from(a)...)
+		checkProblem(t, r, 429)
+		checkRefused(t, r, "Too many sign-in attempts from your address.")
+		r = e.form(t, "POST", "/profile/frag/sessions", url.Values{"handle": {"ada"}, "password": {"analytical"}}, from(a)...)
+		checkRefused(t, r, "Too many sign-in attempts from your address.")
+		if !strings.Contains(r.body, `id="signin"`) || !strings.Contains(r.body, `value="ada"`) || r.header.Get("Set-Cookie") != "" {
+			t.Errorf("refused sign-in form: want the form with the handle as typed and no session; got %s", r.body)
+		}
+
+		if r := e.do(t, "POST", "/profile/api/sessions", `{"handle":"ada","password":"analytical"}`, from(b)...); r.status != 201 {
+			t.Errorf("sign-in from another address: %d %s, want 201", r.status, r.body)
+		}
+		if r := e.form(t, "POST", "/profile/frag/sessions", url.Values{"handle": {"ada"}, "password": {"analytical"}}, from(b)...); r.status != 200 {
+			t.Errorf("sign-in form from another address: %d %s, want 200", r.status, r.body)
+		}
+	})
+
+	t.Run("sign-up", func(t *testing.T) {
+		// Sign-in attempts used up a's sign-ins, not its sign-ups.
+		for i, handle := range []string{"bea", "cleo", "bea"} {
+			want := http.StatusCreated
+			if i == 2 {
+				want = http.StatusConflict
+			}
+			if r := e.do(t, "POST", "/profile/api/users", `{"handle":"`+handle+`","password":"password1"}`, from(a)...); r.status != want {
+				t.Fatalf("sign-up %d from %s: %d, want %d", i+1, a, r.status, want)
+			}
+		}
+		r := e.do(t, "POST", "/profile/api/users", `{"handle":"dora","password":"password1"}`, from(a)...)
+		checkProblem(t, r, 429)
+		checkRefused(t, r, "Too many sign-ups from your address.")
+		r = e.form(t, "POST", "/profile/frag/users", url.Values{"handle": {"dora"}, "password": {"password1"}, "display_name": {"Dora"}}, from(a)...)
+		checkRefused(t, r, "Too many sign-ups from your address.")
+		if !strings.Contains(r.body, `id="signup"`) || !strings.Contains(r.body, `value="Dora"`) {
+			t.Errorf("refused sign-up form: want the form as typed; got %s", r.body)
+		}
+		if r := e.do(t, "GET", "/profile/api/users/dora", ""); r.status != 404 {
+			t.Errorf("a refused sign-up made an account: GET dora %d", r.status)
+		}
+
+		if r := e.form(t, "POST", "/profile/frag/users", url.Values{"handle": {"dora"}, "password": {"password1"}}, from(b)...); r.status != 200 {
+			t.Errorf("sign-up form from another address: %d %s, want 200", r.status, r.body)
+		}
+	})
 }
 
 // token signs claims with a method and key, for forged tokens.

@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
 )
 
@@ -14,13 +15,14 @@ import (
 func (s *server) registerLikesAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "like-tweet", Method: http.MethodPut, Path: "/tweets/api/tweets/{id}/like",
-		Summary: "Like a tweet", Description: "Idempotent: liking a tweet twice counts once. Announces like.changed when the like changed.",
-		Tags: []string{"likes"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security, Errors: []int{401, 404},
+		Summary: "Like a tweet", Description: "Idempotent: liking a tweet twice counts once. Announces like.changed when the like changed. " +
+			"Likes are limited per account (MURMUR_LIMIT_LIKE), every request counting; past the limit, 429 with Retry-After.",
+		Tags: []string{"likes"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security, Errors: []int{401, 404, 429},
 	}, s.likeTweet)
 
 	huma.Register(api, huma.Operation{
 		OperationID: "unlike-tweet", Method: http.MethodDelete, Path: "/tweets/api/tweets/{id}/like",
-		Summary: "Take back a like", Description: "Idempotent: unliking a tweet you do not like changes nothing.",
+		Summary: "Take back a like", Description: "Idempotent: unliking a tweet you do not like changes nothing. Never rate limited.",
 		Tags: []string{"likes"}, DefaultStatus: http.StatusNoContent, Security: jsonapi.Security, Errors: []int{401, 404},
 	}, s.unlikeTweet)
 }
@@ -38,6 +40,11 @@ func (s *server) setLike(ctx context.Context, tweetID string, like bool) (*struc
 	v, err := viewer.Require(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if like {
+		if err := s.Limits.Check(ctx, ratelimit.Like, v.ID, 1); err != nil {
+			return nil, jsonapi.Error(err)
+		}
 	}
 	if _, err := s.Tweets.SetLike(ctx, tweetID, v, like); err != nil {
 		return nil, jsonapi.Error(err)

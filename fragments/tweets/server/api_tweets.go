@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
 )
@@ -55,8 +56,9 @@ func (s *server) registerTweetsAPI(api huma.API) {
 			"With in_reply_to_id the tweet is a reply: it counts on the replied-to tweet's reply_count, and " +
 			"tweet.created names the replied-to tweet and its author (in_reply_to_author_id). " +
 			"A reply to a tweet that does not exist or was deleted is 404; an in_reply_to_id that is no tweet id is 422. " +
-			"The text's #hashtags and @mentions are kept with the tweet (see list-tag-tweets).",
-		Security: jsonapi.Security, Errors: []int{401, 404, 422},
+			"The text's #hashtags and @mentions are kept with the tweet (see list-tag-tweets). " +
+			"Posts are limited per account (MURMUR_LIMIT_POST); past the limit, 429 with Retry-After.",
+		Security: jsonapi.Security, Errors: []int{401, 404, 422, 429},
 	}, s.createTweet)
 
 	huma.Register(api, huma.Operation{
@@ -83,6 +85,9 @@ func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetO
 	v, err := viewer.Require(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if err := s.Limits.Check(ctx, ratelimit.Post, v.ID, 1); err != nil {
+		return nil, jsonapi.Error(err)
 	}
 	media := make([]tweets.Attachment, len(in.Body.MediaIDs))
 	for i, id := range in.Body.MediaIDs {

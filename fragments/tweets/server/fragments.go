@@ -10,6 +10,7 @@ import (
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/htmx"
 	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
@@ -61,12 +62,17 @@ func (s *server) postFragment(c *gin.Context) {
 		media = append(media, tweets.Attachment{ID: id, Alt: &alt})
 		shown = append(shown, attachment{ID: id, URL: render.LinksFor(c, service).Self() + "/media/" + id, Alt: alt})
 	}
-	if _, err := s.Tweets.Post(c.Request.Context(), *v, text, media); err != nil {
+	err := s.Limits.Check(c.Request.Context(), ratelimit.Post, v.ID, 1)
+	if err == nil {
+		_, err = s.Tweets.Post(c.Request.Context(), *v, text, media)
+	}
+	if err != nil {
 		box := newCompose(c, text)
 		box.Attachments, box.Error = shown, fault.Message(err)
 		if fault.KindOf(err) == fault.Internal {
 			s.Logger.ErrorContext(c.Request.Context(), "post tweet", "err", err)
 		}
+		problem.SetRetryAfter(c.Writer.Header(), err)
 		s.render(c, problem.Status(err), "compose", box)
 		return
 	}
@@ -96,6 +102,11 @@ func (s *server) uploadFragment(c *gin.Context) {
 	if len(form.Value["media_ids"])+len(files) > tweets.MaxMedia {
 		s.render(c, http.StatusUnprocessableEntity, "attachment",
 			attachment{Error: "A tweet can have at most 4 images."})
+		return
+	}
+	if err := s.Limits.Check(c.Request.Context(), ratelimit.Upload, v.ID, len(files)); err != nil {
+		problem.SetRetryAfter(c.Writer.Header(), err)
+		s.render(c, problem.Status(err), "attachment", attachment{Error: fault.Message(err)})
 		return
 	}
 	var out []attachment
@@ -191,6 +202,14 @@ func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 		if v == nil {
 			s.signInPrompt(c, http.StatusUnauthorized, "Sign in to like tweets.")
 			return
+		}
+		if liked {
+			// Past the limit the button gives way to the reason, until
+			// the card is shown again.
+			if err := s.Limits.Check(c.Request.Context(), ratelimit.Like, v.ID, 1); err != nil {
+				render.FragmentError(c, s.tmpl, err)
+				return
+			}
 		}
 		l, err := s.Tweets.SetLike(c.Request.Context(), c.Param("id"), *v, liked)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/problem"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/tweets"
 )
@@ -91,11 +92,17 @@ type mediaFileOutput struct {
 func (s *server) registerMediaAPI(api huma.API) {
 	// The multipart body is read here, with its size capped, before huma
 	// parses it (huma then reuses the parsed form): an oversized upload is
-	// answered 413 instead of being spooled to disk in full.
+	// answered 413 instead of being spooled to disk in full, and one past
+	// the account's upload limit 429 before it is read at all.
 	readBody := func(ctx huma.Context, next func(huma.Context)) {
 		c := humagin.Unwrap(ctx)
-		if _, ok := auth.ViewerFrom(c.Request.Context()); !ok {
+		v, ok := auth.ViewerFrom(c.Request.Context())
+		if !ok {
 			huma.WriteErr(api, ctx, http.StatusUnauthorized, "Sign in first: send a valid session token (Authorization: Bearer) or cookie.")
+			return
+		}
+		if err := s.Limits.Check(c.Request.Context(), ratelimit.Upload, v.ID, 1); err != nil {
+			jsonapi.WriteError(api, ctx, err)
 			return
 		}
 		if err := parseUpload(c.Writer, c.Request, 1); err != nil {
@@ -111,8 +118,9 @@ func (s *server) registerMediaAPI(api huma.API) {
 		Summary: "Upload an image", Tags: []string{"media"}, DefaultStatus: http.StatusCreated,
 		Description: "Checks and re-encodes the image (no EXIF or other metadata survives) and keeps it for a day " +
 			"for you to attach to a tweet with media_ids. Over 5 MB is 413; a file that is not a JPEG, PNG, GIF or WebP " +
-			"is 415; a damaged image or one too large in pixels is 422.",
-		Security: jsonapi.Security, Errors: []int{401, 413, 415, 422},
+			"is 415; a damaged image or one too large in pixels is 422. Uploads are limited per account " +
+			"(MURMUR_LIMIT_UPLOAD); past the limit, 429 with Retry-After.",
+		Security: jsonapi.Security, Errors: []int{401, 413, 415, 422, 429},
 		Middlewares: huma.Middlewares{readBody},
 	}, s.uploadMedia)
 

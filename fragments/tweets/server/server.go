@@ -14,6 +14,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
@@ -42,6 +43,8 @@ type Deps struct {
 	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
 	// names the client; nil means nginx on this machine.
 	TrustedProxies []string
+	// Limits counts posts, likes and uploads per account; nil limits nothing.
+	Limits *ratelimit.Limiter
 	// SignInURL is where a signed-out visitor of the service opened on its
 	// own is sent to sign in: profile's own page. Behind the shell the
 	// shell's home is used instead.

@@ -18,8 +18,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"murmur/fragments/internal/auth"
+	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/people"
+	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/testkit"
 	"murmur/fragments/profile/profiletest"
@@ -60,7 +62,22 @@ type stack struct {
 	sessions *testkit.Sessions
 }
 
-func mustStack(t *testing.T) *stack {
+// stackOption changes the tweets service a stack runs.
+type stackOption func(t *testing.T, s *stack, d *server.Deps)
+
+// withLimits limits actions per account, shared through the stack's Redis.
+func withLimits(limits map[string]config.Limit) stackOption {
+	return func(t *testing.T, s *stack, d *server.Deps) {
+		l, err := ratelimit.Connect(s.Redis.URL, limits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { l.Close() })
+		d.Limits = l
+	}
+}
+
+func mustStack(t *testing.T, options ...stackOption) *stack {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
@@ -83,10 +100,14 @@ func mustStack(t *testing.T) *stack {
 	dir := people.New(s.profile.URL, time.Minute)
 	s.Store, s.People = st, dir
 	s.Tweets = tweets.NewService(st, dir, s.Bus, tweets.WithClock(s.Clock.Now), tweets.WithLogger(logger))
-	srv := httptest.NewServer(server.New(server.Deps{
+	deps := server.Deps{
 		Tweets: s.Tweets, People: dir, Verifier: s.sessions.Verifier, Logger: logger, Metrics: metrics,
 		SignInURL: s.profile.URL + "/profile/",
-	}))
+	}
+	for _, o := range options {
+		o(t, s, &deps)
+	}
+	srv := httptest.NewServer(server.New(deps))
 	t.Cleanup(srv.Close)
 	s.URL = srv.URL
 	return s

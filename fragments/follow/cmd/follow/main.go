@@ -25,12 +25,17 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits, err := rt.Limiter()
+	if err != nil {
+		return nil, err
+	}
 	return server.New(server.Deps{
 		Graph:          follow.NewGraph(st, rt.People(), rt.Bus),
 		Verifier:       verifier,
 		Logger:         rt.Logger,
 		Metrics:        rt.Metrics,
 		TrustedProxies: rt.Config.TrustedProxies,
+		Limits:         limits,
 		SignInURL:      strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/#signin",
 	}), nil
 }

@@ -24,6 +24,10 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits, err := rt.Limiter()
+	if err != nil {
+		return nil, err
+	}
 	return server.New(server.Deps{
 		Accounts:       profile.NewAccounts(st, profile.DefaultPasswords, rt.Bus),
 		Issuer:         auth.NewIssuer(key, rt.Config.SessionTTL),
@@ -31,5 +35,6 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 		Metrics:        rt.Metrics,
 		TrustedProxies: rt.Config.TrustedProxies,
 		SecureCookies:  rt.Config.SecureCookies,
+		Limits:         limits,
 	}), nil
 }

@@ -30,6 +30,10 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits, err := rt.Limiter()
+	if err != nil {
+		return nil, err
+	}
 	directory := rt.People()
 	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger), tweets.WithFeedMemo(memo))
 	go svc.RunMediaCleanup(ctx, time.Hour)
@@ -40,6 +44,7 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 		Logger:         rt.Logger,
 		Metrics:        rt.Metrics,
 		TrustedProxies: rt.Config.TrustedProxies,
+		Limits:         limits,
 		SignInURL:      strings.TrimRight(rt.Config.ProfileURL, "/") + "/profile/",
 	}), nil
 }
