@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/template"
+
+	"murmur/fragments/layout"
 )
 
 //go:embed nginx.conf.tmpl
@@ -51,14 +54,38 @@ func Render(w io.Writer, cfg Config) error {
 	if len(cfg.Upstreams) != len(Services) {
 		return fmt.Errorf("nginx config needs an upstream for each of %v", Services)
 	}
+	headers, err := securityHeaders()
+	if err != nil {
+		return err
+	}
 	t, err := template.New("nginx").Parse(confTemplate)
 	if err != nil {
 		return err
 	}
 	return t.Execute(w, struct {
 		Config
-		Services []string
-	}{cfg, Services})
+		Services        []string
+		SecurityHeaders []securityHeader
+	}{cfg, Services, headers})
+}
+
+// securityHeader is one of layout.SecurityHeaders as the configuration
+// names it: Var is the header's name in nginx variables
+// (Content-Security-Policy → content_security_policy).
+type securityHeader struct {
+	Name, Var, Value string
+}
+
+func securityHeaders() ([]securityHeader, error) {
+	var out []securityHeader
+	for _, h := range layout.SecurityHeaders {
+		// The value goes into a double-quoted nginx string.
+		if strings.ContainsAny(h.Value, "\"$\\\n") {
+			return nil, fmt.Errorf("header %s: value %q cannot be written in nginx's configuration", h.Name, h.Value)
+		}
+		out = append(out, securityHeader{Name: h.Name, Var: strings.ReplaceAll(strings.ToLower(h.Name), "-", "_"), Value: h.Value})
+	}
+	return out, nil
 }
 
 // WriteFile renders the configuration into the file at path.

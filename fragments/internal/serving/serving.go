@@ -1,7 +1,8 @@
 // Package serving is the HTTP side every service shares: the gin engine
-// with request ids, one log line and metrics per request, health, metrics
-// and the shared static files; protection against cross-site writes; and
-// serving until shutdown, letting requests in flight finish.
+// with request ids, security headers, one log line and metrics per request,
+// health, metrics and the shared static files; protection against
+// cross-site writes; and serving until shutdown, letting requests in flight
+// finish.
 package serving
 
 import (
@@ -28,12 +29,21 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// SetSecurityHeaders puts murmur's security headers (layout.SecurityHeaders)
+// on a response. A handler that needs another policy sets its own after.
+func SetSecurityHeaders(h http.Header) {
+	for _, sh := range layout.SecurityHeaders {
+		h.Set(sh.Name, sh.Value)
+	}
+}
+
 // NewEngine returns a gin engine for the named service with recovery,
-// request ids, one structured log line per request, metrics, /<service>/healthz,
-// /<service>/metrics and the shared static files under /<service>/static/.
-// trustedProxies are the addresses (IPs or CIDRs) of the shell's nginx,
-// whose X-Real-IP header names the client; nil means nginx on this machine
-// (127.0.0.1 and ::1), as MURMUR_TRUSTED_PROXIES does by default.
+// request ids, security headers, one structured log line per request,
+// metrics, /<service>/healthz, /<service>/metrics and the shared static
+// files under /<service>/static/. trustedProxies are the addresses (IPs or
+// CIDRs) of the shell's nginx, whose X-Real-IP header names the client;
+// nil means nginx on this machine (127.0.0.1 and ::1), as
+// MURMUR_TRUSTED_PROXIES does by default.
 func NewEngine(service string, logger *slog.Logger, metrics *telemetry.Metrics, trustedProxies []string) *gin.Engine {
 	if trustedProxies == nil {
 		trustedProxies = []string{"127.0.0.1", "::1"}
@@ -55,6 +65,9 @@ func NewEngine(service string, logger *slog.Logger, metrics *telemetry.Metrics, 
 			id = newRequestID()
 		}
 		c.Header(telemetry.RequestIDHeader, id)
+		// Set before any handler runs, so every answer carries them: pages,
+		// fragments, JSON, static files, errors and unmatched paths.
+		SetSecurityHeaders(c.Writer.Header())
 		c.Request = c.Request.WithContext(telemetry.WithRequestID(c.Request.Context(), id))
 		c.Next()
 		route := c.FullPath()

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"murmur/fragments/internal/telemetry"
+	"murmur/fragments/layout"
 )
 
 func TestProtectRefusesCrossSiteWrites(t *testing.T) {
@@ -48,6 +49,45 @@ func TestClientAddressIsBelievedOnlyFromTheShell(t *testing.T) {
 		r.ServeHTTP(rec, req)
 		if got := rec.Body.String(); got != tt.want {
 			t.Errorf("from %s with X-Real-IP 203.0.113.9: client %q, want %q", tt.remote, got, tt.want)
+		}
+	}
+}
+
+func TestEveryAnswerCarriesTheSecurityHeaders(t *testing.T) {
+	r := NewEngine("svc", telemetry.NewLogger("error"), telemetry.NewMetrics("svc"), nil)
+	r.GET("/svc/page", func(c *gin.Context) { c.Data(200, "text/html", []byte("<p>hi</p>")) })
+	r.GET("/svc/api/thing", func(c *gin.Context) { c.JSON(200, gin.H{"ok": true}) })
+	r.GET("/svc/own-policy", func(c *gin.Context) {
+		c.Header("Content-Security-Policy", "default-src 'none'")
+		c.Status(204)
+	})
+	r.GET("/svc/panics", func(c *gin.Context) { panic("boom") })
+	for _, tt := range []struct {
+		path   string
+		status int
+		csp    string
+	}{
+		{"/svc/page", 200, layout.ContentSecurityPolicy},
+		{"/svc/api/thing", 200, layout.ContentSecurityPolicy},
+		{"/svc/static/murmur.css", 200, layout.ContentSecurityPolicy},
+		{"/svc/healthz", 200, layout.ContentSecurityPolicy},
+		{"/svc/no-such-page", 404, layout.ContentSecurityPolicy},
+		{"/svc/panics", 500, layout.ContentSecurityPolicy},
+		{"/svc/own-policy", 204, "default-src 'none'"},
+	} {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest("GET", tt.path, nil))
+		if rec.Code != tt.status {
+			t.Errorf("GET %s: status %d, want %d", tt.path, rec.Code, tt.status)
+		}
+		for _, h := range layout.SecurityHeaders {
+			want := h.Value
+			if h.Name == "Content-Security-Policy" {
+				want = tt.csp
+			}
+			if got := rec.Header().Values(h.Name); len(got) != 1 || got[0] != want {
+				t.Errorf("GET %s: %s = %q, want exactly %q", tt.path, h.Name, got, want)
+			}
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"murmur/fragments/internal/events"
 	"murmur/fragments/tweets"
+	"murmur/fragments/tweets/server"
 	"murmur/fragments/tweets/tweetstest"
 )
 
@@ -217,6 +218,9 @@ func TestServedMediaHasNoMetadata(t *testing.T) {
 		if got := resp.Header.Get(header); got != want {
 			t.Errorf("%s = %q, want %q", header, got, want)
 		}
+	}
+	if got := resp.Header.Values("Content-Security-Policy"); len(got) != 1 || got[0] != server.MediaPolicy {
+		t.Errorf("Content-Security-Policy = %q, want only the image's own %q", got, server.MediaPolicy)
 	}
 	t.Run("unknown", func(t *testing.T) {
 		resp := s.do(t, "GET", "/tweets/media/123", "", nil)
