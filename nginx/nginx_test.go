@@ -92,6 +92,9 @@ func TestSecurityHeadersGiveWayToTheServices(t *testing.T) {
 			}
 		}
 	}
+	if !strings.Contains(conf, "proxy_set_header X-Forwarded-Proto $forwarded_proto;") {
+		t.Error("services are not told the scheme the browser used")
+	}
 }
 
 func names() []string {

@@ -1,8 +1,10 @@
 package serving
 
 import (
+	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -89,5 +91,39 @@ func TestEveryAnswerCarriesTheSecurityHeaders(t *testing.T) {
 				t.Errorf("GET %s: %s = %q, want exactly %q", tt.path, h.Name, got, want)
 			}
 		}
+	}
+}
+
+func TestOverHTTPSBelievesOnlyTheShell(t *testing.T) {
+	r := NewEngine("svc", telemetry.NewLogger("error"), telemetry.NewMetrics("svc"), []string{"127.0.0.1", "10.9.0.0/16"})
+	r.GET("/svc/https", func(c *gin.Context) { c.String(200, strconv.FormatBool(OverHTTPS(c.Request.Context()))) })
+	for _, tt := range []struct {
+		name, remote, proto string
+		tls                 bool
+		want                string
+	}{
+		{"plain HTTP from nginx", "127.0.0.1:5000", "", false, "false"},
+		{"nginx says https", "127.0.0.1:5000", "https", false, "true"},
+		{"nginx says HTTPS", "127.0.0.1:5000", "HTTPS", false, "true"},
+		{"nginx says http", "127.0.0.1:5000", "http", false, "false"},
+		{"a trusted network says https", "10.9.3.4:5000", "https", false, "true"},
+		{"anyone else says https", "10.1.2.3:5000", "https", false, "false"},
+		{"a TLS connection", "10.1.2.3:5000", "", true, "true"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/svc/https", nil)
+			req.RemoteAddr = tt.remote
+			if tt.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", tt.proto)
+			}
+			if tt.tls {
+				req.TLS = &tls.ConnectionState{}
+			}
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, req)
+			if got := rec.Body.String(); got != tt.want {
+				t.Errorf("OverHTTPS from %s (X-Forwarded-Proto %q, TLS %v) = %s, want %s", tt.remote, tt.proto, tt.tls, got, tt.want)
+			}
+		})
 	}
 }
