@@ -210,6 +210,28 @@ func TestProcessImageTellsWhyAGIFIsRefused(t *testing.T) {
 	}
 }
 
+func TestFiveImagesKeepTheFirstFour(t *testing.T) {
+	for _, tt := range []struct{ attached, chosen, room int }{
+		{0, 5, 4}, {0, 2, 2}, {3, 2, 1}, {4, 1, 0}, {6, 1, 0},
+	} {
+		if got := tweets.RoomForMedia(tt.attached, tt.chosen); got != tt.room {
+			t.Errorf("RoomForMedia(%d attached, %d chosen) = %d, want %d", tt.attached, tt.chosen, got, tt.room)
+		}
+	}
+	for _, tt := range []struct {
+		names []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"e.png"}, "A tweet can have at most 4 images, so e.png was left out."},
+		{[]string{"e.png", "f.png", "g.png"}, "A tweet can have at most 4 images, so e.png, f.png and g.png were left out."},
+	} {
+		if got := tweets.LeftOutNotice(tt.names); got != tt.want {
+			t.Errorf("LeftOutNotice(%q) = %q, want %q", tt.names, got, tt.want)
+		}
+	}
+}
+
 func TestProcessImageStripsExif(t *testing.T) {
 	src := tweetstest.WithExif(t, tweetstest.JPEG(t, 30, 20), 1)
 	if !tweetstest.HasExif(src) {

@@ -13,10 +13,20 @@ import (
 
 type tweetOutput struct{ Body tweets.Tweet }
 
+// PostedTweet is the answer to posting a tweet: the tweet, and what was
+// left out of it.
+type PostedTweet struct {
+	tweets.Tweet
+	MediaLeftOut []string `json:"media_left_out,omitempty" doc:"Present when more than 4 images were sent: the ids past the fourth, which were not attached. They stay yours to attach to another tweet until they expire."`
+	Notice       string   `json:"notice,omitempty" doc:"Present when something was left out: why, in words for the person posting."`
+}
+
+type postedTweetOutput struct{ Body PostedTweet }
+
 type createTweetInput struct {
 	Body struct {
 		Text     string   `json:"text" maxLength:"10000" doc:"1 to 280 characters as a person counts them (one emoji is one), after trimming."`
-		MediaIDs []string `json:"media_ids,omitempty" required:"false" maxItems:"100" doc:"Up to 4 ids of images you uploaded and have not used yet, in the order to show them."`
+		MediaIDs []string `json:"media_ids,omitempty" required:"false" maxItems:"100" doc:"Up to 4 ids of images you uploaded and have not used yet, in the order to show them. Past the fourth they are left out (see media_left_out in the answer)."`
 	}
 }
 
@@ -49,8 +59,10 @@ func (s *server) registerTweetsAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "create-tweet", Method: http.MethodPost, Path: "/tweets/api/tweets",
 		Summary: "Post a tweet", Tags: []string{"tweets"}, DefaultStatus: http.StatusCreated,
-		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first.",
-		Security:    jsonapi.Security, Errors: []int{401, 422},
+		Description: "Publishes a tweet and announces tweet.created. Attach images by uploading them first. " +
+			"A tweet holds at most 4 images: given more ids, it is posted with the first 4, and the answer " +
+			"lists the others in media_left_out and says why in notice.",
+		Security: jsonapi.Security, Errors: []int{401, 422},
 	}, s.createTweet)
 
 	huma.Register(api, huma.Operation{
@@ -72,20 +84,27 @@ func (s *server) registerTweetsAPI(api huma.API) {
 	}, s.listUserTweets)
 }
 
-func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetOutput, error) {
+func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*postedTweetOutput, error) {
 	v, err := viewer.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	media := make([]tweets.Attachment, len(in.Body.MediaIDs))
-	for i, id := range in.Body.MediaIDs {
+	ids := in.Body.MediaIDs
+	keep := tweets.RoomForMedia(0, len(ids))
+	ids, leftOut := ids[:keep], ids[keep:]
+	media := make([]tweets.Attachment, len(ids))
+	for i, id := range ids {
 		media[i] = tweets.Attachment{ID: id}
 	}
 	t, err := s.Tweets.Post(ctx, v, in.Body.Text, media)
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}
-	return &tweetOutput{Body: t}, nil
+	out := &postedTweetOutput{Body: PostedTweet{Tweet: t}}
+	if len(leftOut) > 0 {
+		out.Body.MediaLeftOut, out.Body.Notice = leftOut, tweets.LeftOutNotice(leftOut)
+	}
+	return out, nil
 }
 
 func (s *server) getTweet(ctx context.Context, in *tweetIDInput) (*tweetOutput, error) {
