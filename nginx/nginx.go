@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/template"
 	"time"
+
+	"murmur/fragments/layout"
 )
 
 //go:embed nginx.conf.tmpl
@@ -78,6 +81,10 @@ func Render(w io.Writer, cfg Config) error {
 	if len(cfg.Upstreams) != len(Services) {
 		return fmt.Errorf("nginx config needs an upstream for each of %v", Services)
 	}
+	headers, err := securityHeaders()
+	if err != nil {
+		return err
+	}
 	t, err := template.New("nginx").Parse(confTemplate)
 	if err != nil {
 		return err
@@ -86,7 +93,8 @@ func Render(w io.Writer, cfg Config) error {
 		Config
 		Services                              []string
 		IncludeConnectTimeout, IncludeTimeout string
-	}{cfg, Services, duration(IncludeConnectTimeout), duration(IncludeTimeout)})
+		SecurityHeaders                       []securityHeader
+	}{cfg, Services, duration(IncludeConnectTimeout), duration(IncludeTimeout), headers})
 }
 
 // duration writes d in nginx's time syntax, in whole milliseconds.
@@ -95,6 +103,25 @@ func duration(d time.Duration) string {
 		return fmt.Sprintf("%ds", d/time.Second)
 	}
 	return fmt.Sprintf("%dms", d/time.Millisecond)
+}
+
+// securityHeader is one of layout.SecurityHeaders as the configuration
+// names it: Var is the header's name in nginx variables
+// (Content-Security-Policy → content_security_policy).
+type securityHeader struct {
+	Name, Var, Value string
+}
+
+func securityHeaders() ([]securityHeader, error) {
+	var out []securityHeader
+	for _, h := range layout.SecurityHeaders {
+		// The value goes into a double-quoted nginx string.
+		if strings.ContainsAny(h.Value, "\"$\\\n") {
+			return nil, fmt.Errorf("header %s: value %q cannot be written in nginx's configuration", h.Name, h.Value)
+		}
+		out = append(out, securityHeader{Name: h.Name, Var: strings.ReplaceAll(strings.ToLower(h.Name), "-", "_"), Value: h.Value})
+	}
+	return out, nil
 }
 
 // WriteFile renders the configuration into the file at path.

@@ -6,9 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -178,4 +183,109 @@ func jsString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// PolicyWatch records, for every page a tab loads, what the page's
+// Content-Security-Policy refused (the securitypolicyviolation events and
+// the browser's own reports) and the errors its scripts raised, among them
+// htmx refusing to compile code from an attribute.
+type PolicyWatch struct {
+	mu       sync.Mutex
+	problems []string
+}
+
+// policyViolation is what the page tells of a securitypolicyviolation event.
+type policyViolation struct {
+	Directive string `json:"directive"`
+	Blocked   string `json:"blocked"`
+	Source    string `json:"source"`
+	Line      int    `json:"line"`
+	Sample    string `json:"sample"`
+	Page      string `json:"page"`
+}
+
+// watchViolations runs in every document before its own scripts and
+// reports each violation of its policy to the test. The test's script is
+// not subject to the page's policy. It also notes when the page's live
+// socket is open (window.murmurSocketOpen), for tests to wait on.
+const watchViolations = `document.addEventListener("securitypolicyviolation", function (e) {
+  window.murmurPolicyViolation({directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+    line: e.lineNumber, sample: e.sample, page: location.href});
+}, true);
+document.addEventListener("htmx:ws:after:connection", function () { window.murmurSocketOpen = true; });`
+
+// MustWatchPolicy starts recording on a tab; call it before the tab's
+// first navigation, and Check after each step.
+func MustWatchPolicy(tb testing.TB, tab context.Context) *PolicyWatch {
+	tb.Helper()
+	w := &PolicyWatch{}
+	Run(tb, tab,
+		chromedp.ExposeFunc("murmurPolicyViolation", func(_ context.Context, v policyViolation) (chromedp.Void, error) {
+			w.add(fmt.Sprintf("%s refused %s by %s (from %s:%d) %s", v.Page, v.Blocked, v.Directive, v.Source, v.Line, v.Sample))
+			return chromedp.Void{}, nil
+		}),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: watchViolations})
+			return err
+		}),
+	)
+	err := chromedp.Listen(tab, func(ev any) {
+		switch e := ev.(type) {
+		case *log.EventEntryAdded:
+			// The browser's own words for a refusal, e.g. "Refused to
+			// execute inline script because it violates the following
+			// Content Security Policy directive"; and a header it could not read.
+			if en := e.Entry; en.Level == log.EntryLevelError &&
+				(en.Source == log.EntrySourceSecurity || strings.Contains(en.Text, "Content Security Policy") || strings.Contains(en.Text, "Permissions-Policy")) {
+				w.add("browser: " + en.Text + " (" + en.URL + ")")
+			}
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			text := d.Text
+			if d.Exception != nil {
+				text += " " + d.Exception.Description
+			}
+			w.add(fmt.Sprintf("uncaught: %s (%s:%d)", text, d.URL, d.LineNumber))
+		case *runtime.EventConsoleAPICalled:
+			if e.Type != runtime.ConsoleAPICalledTypeError {
+				return
+			}
+			var parts []string
+			for _, a := range e.Args {
+				if a.Value != nil {
+					parts = append(parts, string(a.Value))
+				} else {
+					parts = append(parts, a.Description)
+				}
+			}
+			if text := strings.Join(parts, " "); strings.Contains(text, "murmur:") || strings.Contains(text, "Content Security Policy") {
+				w.add("console.error: " + text)
+			}
+		}
+	})
+	if err != nil {
+		tb.Fatalf("watch the console: %v", err)
+	}
+	return w
+}
+
+func (w *PolicyWatch) add(problem string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.problems = append(w.problems, problem)
+}
+
+// Check fails the test when anything was recorded since the last check,
+// naming the step (where), and starts afresh. Violation reports arrive
+// from the page a moment after the fact, so it first lets the page settle.
+func (w *PolicyWatch) Check(tb testing.TB, tab context.Context, where string) {
+	tb.Helper()
+	Run(tb, tab, chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => setTimeout(r, 200)))`, chromedp.EvalAwaitPromise))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.problems) > 0 {
+		Screenshot(tb, tab, "policy")
+		tb.Errorf("%s: %d refusal(s) or script error(s):\n  %s", where, len(w.problems), strings.Join(w.problems, "\n  "))
+	}
+	w.problems = nil
 }

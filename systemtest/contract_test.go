@@ -536,6 +536,29 @@ func TestContractAPIv1(t *testing.T) {
 		aliceTweets = append(aliceTweets, str(tw, "id"))
 		home = append(home, str(tw, "id"))
 
+		// More than four images: posted with the first four; the answer
+		// names the rest in media_left_out and says why in notice.
+		var five []string
+		for i := range 5 {
+			status, data, _ := upload(t, alice, fmt.Sprintf("p%d.png", i), tweetstest.PNG(t, 6, 6))
+			var m struct {
+				ID string `json:"id"`
+			}
+			if status != http.StatusCreated || json.Unmarshal(data, &m) != nil {
+				t.Fatalf("alice's upload %d: %d %s", i, status, data)
+			}
+			five = append(five, m.ID)
+		}
+		tw = checkShape(t, "201 five images", call(t, alice, http.StatusCreated, "POST", "/tweets/api/tweets",
+			map[string]any{"text": "five pictures", "media_ids": five}), tweetShape, "media_left_out", "notice")
+		media, _ = tw["media"].([]any)
+		leftOut, _ := tw["media_left_out"].([]any)
+		if len(media) != 4 || len(leftOut) != 1 || leftOut[0] != five[4] || !strings.Contains(str(tw, "notice"), "at most 4 images") {
+			t.Errorf("tweet %v, want the first four images, the fifth left out and why", tw)
+		}
+		aliceTweets = append(aliceTweets, str(tw, "id"))
+		home = append(home, str(tw, "id"))
+
 		status, data, _ := upload(t, bob, "b.png", tweetstest.PNG(t, 10, 10))
 		var bobMedia struct {
 			ID string `json:"id"`

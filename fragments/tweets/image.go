@@ -32,7 +32,10 @@ var (
 )
 
 // sniff tells an image's format from its first bytes, never from its name
-// or the Content-Type a client declared.
+// or the Content-Type a client declared. GIF's and WebP's signatures are
+// plain letters that a text file can start with too: a WebP must go on
+// with one of its image chunks, and a GIF is only known to be one once its
+// blocks are walked (gifFrames).
 func sniff(data []byte) string {
 	switch {
 	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
@@ -41,7 +44,8 @@ func sniff(data []byte) string {
 		return "png"
 	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
 		return "gif"
-	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
+	case len(data) >= 16 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP" &&
+		(string(data[12:16]) == "VP8 " || string(data[12:16]) == "VP8L" || string(data[12:16]) == "VP8X"):
 		return "webp"
 	}
 	return ""
@@ -74,6 +78,16 @@ func ProcessImage(data []byte) (Image, error) {
 	if format == "" {
 		return Image{}, errNotImage
 	}
+	// A GIF's blocks are walked before its header is believed: a text file
+	// that starts with "GIF89a" has letters where the canvas size goes, and
+	// is not an image rather than one too large in pixels.
+	var frames int
+	if format == "gif" {
+		var err error
+		if frames, err = gifFrames(data); err != nil {
+			return Image{}, err
+		}
+	}
 	var cfg image.Config
 	var err error
 	switch format {
@@ -99,10 +113,6 @@ func ProcessImage(data []byte) (Image, error) {
 	var out bytes.Buffer
 	switch format {
 	case "gif":
-		frames, ok := gifFrames(data)
-		if !ok {
-			return Image{}, errDamaged
-		}
 		if frames > MaxGIFFrames {
 			return Image{}, errTooFrames
 		}
@@ -161,11 +171,17 @@ func encodeJPEG(img image.Image) (Image, error) {
 
 // gifFrames counts the frames of a GIF by walking its blocks without
 // decompressing anything, so the decoder is only trusted with files whose
-// total pixel count is known to be bounded. ok is false for a GIF whose
-// structure is broken or ends early.
-func gifFrames(data []byte) (frames int, ok bool) {
+// total pixel count is known to be bounded. A file that is not a GIF after
+// all (errNotImage): one without a zero byte (every image's data ends in
+// one, and text has none), one whose first block after the header is none
+// of a GIF's (an extension, an image or the end), one with no image. A GIF
+// whose blocks break off or turn to garbage later is damaged (errDamaged).
+func gifFrames(data []byte) (frames int, err error) {
+	if bytes.IndexByte(data, 0) < 0 {
+		return 0, errNotImage
+	}
 	if len(data) < 13 {
-		return 0, false
+		return 0, errDamaged
 	}
 	p := 13
 	if flags := data[10]; flags&0x80 != 0 {
@@ -185,18 +201,23 @@ func gifFrames(data []byte) (frames int, ok bool) {
 			p += n
 		}
 	}
+	blocks := 0
 	for p < len(data) {
+		blocks++
 		switch data[p] {
 		case 0x3b: // trailer
-			return frames, true
+			if frames == 0 {
+				return 0, errNotImage
+			}
+			return frames, nil
 		case 0x21: // extension: label, then sub-blocks
 			p += 2
 			if !skipSubBlocks() {
-				return frames, false
+				return frames, errDamaged
 			}
 		case 0x2c: // image descriptor
 			if p+10 > len(data) {
-				return frames, false
+				return frames, errDamaged
 			}
 			flags := data[p+9]
 			p += 10
@@ -205,14 +226,17 @@ func gifFrames(data []byte) (frames int, ok bool) {
 			}
 			p++ // LZW minimum code size
 			if !skipSubBlocks() {
-				return frames, false
+				return frames, errDamaged
 			}
 			frames++
 		default:
-			return frames, false
+			if blocks == 1 {
+				return 0, errNotImage
+			}
+			return frames, errDamaged
 		}
 	}
-	return frames, false
+	return frames, errDamaged
 }
 
 // jpegOrientation reads the EXIF orientation (1 to 8) of a JPEG; 1, the

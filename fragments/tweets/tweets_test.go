@@ -158,6 +158,11 @@ func TestProcessImageRefuses(t *testing.T) {
 		kind fault.Kind
 	}{
 		{"text", []byte("hello, this is not an image"), fault.Unsupported},
+		{"text that starts like a GIF", []byte("GIF89a is a picture format, and this is a text file about it.\n"), fault.Unsupported},
+		{"text that starts like a GIF, then punctuation", []byte("GIF87a notes, and more notes; the end!\n"), fault.Unsupported},
+		{"a GIF signature and nothing else", []byte("GIF89a"), fault.Unsupported},
+		{"a GIF with no image", append(tweetstest.GIF(t, 4, 4, 1)[:13:13], 0x3b), fault.Unsupported},
+		{"text that starts like a WebP", []byte("RIFF1234WEBP is a picture format too.\n"), fault.Unsupported},
 		{"html named like an image", []byte("<html><script>alert(1)</script></html>"), fault.Unsupported},
 		{"svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"></svg>`), fault.Unsupported},
 		{"empty", nil, fault.Unsupported},
@@ -165,6 +170,8 @@ func TestProcessImageRefuses(t *testing.T) {
 		{"truncated jpeg", jpg[:len(jpg)/2], fault.Invalid},
 		{"truncated png", tweetstest.PNG(t, 64, 64)[:100], fault.Invalid},
 		{"truncated gif", func() []byte { g := tweetstest.GIF(t, 32, 32, 2); return g[:len(g)-40] }(), fault.Invalid},
+		{"gif header only", tweetstest.GIF(t, 32, 32, 1)[:13], fault.Invalid},
+		{"gif claiming 60000×60000 pixels", tweetstest.GIFClaiming(t, 60_000, 60_000), fault.Invalid},
 		{"jpeg header only", jpg[:20], fault.Invalid},
 		{"png claiming 100000×100000 pixels", tweetstest.PNGClaiming(t, 100_000, 100_000), fault.Invalid},
 		{"png claiming 9000×9000 pixels", tweetstest.PNGClaiming(t, 9000, 9000), fault.Invalid},
@@ -178,6 +185,50 @@ func TestProcessImageRefuses(t *testing.T) {
 				t.Fatalf("error = %v (kind %v), want kind %v", err, got, tc.kind)
 			}
 		})
+	}
+}
+
+// The refusals of GIFs share a kind (invalid) or not (not an image), so
+// their words are what tells them apart.
+func TestProcessImageTellsWhyAGIFIsRefused(t *testing.T) {
+	g := tweetstest.GIF(t, 32, 32, 2)
+	for _, tt := range []struct {
+		name string
+		data []byte
+		says string
+	}{
+		{"text that starts like a GIF", []byte("GIF89a is a picture format, and this is a text file about it.\n"), "not an image"},
+		{"a canvas too large", tweetstest.GIFClaiming(t, 60_000, 60_000), "too large in pixels"},
+		{"truncated", g[:len(g)-40], "damaged"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tweets.ProcessImage(tt.data)
+			if got := fault.Message(err); !strings.Contains(got, tt.says) {
+				t.Errorf("refusal %q, want it to say %q", got, tt.says)
+			}
+		})
+	}
+}
+
+func TestFiveImagesKeepTheFirstFour(t *testing.T) {
+	for _, tt := range []struct{ attached, chosen, room int }{
+		{0, 5, 4}, {0, 2, 2}, {3, 2, 1}, {4, 1, 0}, {6, 1, 0},
+	} {
+		if got := tweets.RoomForMedia(tt.attached, tt.chosen); got != tt.room {
+			t.Errorf("RoomForMedia(%d attached, %d chosen) = %d, want %d", tt.attached, tt.chosen, got, tt.room)
+		}
+	}
+	for _, tt := range []struct {
+		names []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"e.png"}, "A tweet can have at most 4 images, so e.png was left out."},
+		{[]string{"e.png", "f.png", "g.png"}, "A tweet can have at most 4 images, so e.png, f.png and g.png were left out."},
+	} {
+		if got := tweets.LeftOutNotice(tt.names); got != tt.want {
+			t.Errorf("LeftOutNotice(%q) = %q, want %q", tt.names, got, tt.want)
+		}
 	}
 }
 

@@ -212,7 +212,7 @@ func TestListFragments(t *testing.T) {
 		if !strings.Contains(first.Body, `<section class="card follow-list" id="followers"`) {
 			t.Errorf("no followers section:\n%s", first.Body)
 		}
-		if !strings.Contains(first.Body, `hx-get="/follow/frag/users/star/followers" hx-trigger="follow-changed[!this.contains(target)] from:body"`) {
+		if !strings.Contains(first.Body, `hx-get="/follow/frag/users/star/followers" hx-trigger="follow-changed from:outside"`) {
 			t.Errorf("the list does not refresh itself on a follow elsewhere:\n%s", first.Body)
 		}
 		if n := strings.Count(first.Body, `class="person"`); n != 20 {
@@ -311,7 +311,7 @@ func TestWhoToFollow(t *testing.T) {
 				t.Errorf("suggests @%s (me or followed):\n%s", h, got.Body)
 			}
 		}
-		if !strings.Contains(got.Body, `hx-trigger="follow-changed[!this.contains(target)] from:body"`) {
+		if !strings.Contains(got.Body, `hx-trigger="follow-changed from:outside"`) {
 			t.Errorf("the widget does not refresh on follows made elsewhere:\n%s", got.Body)
 		}
 		if !strings.Contains(got.Body, `<input type="hidden" name="shown" value="`+us["cat"].ID+`">`) {

@@ -34,7 +34,9 @@ type Service struct {
 	LogLevel string
 	// SessionTTL is how long a sign-in lasts.
 	SessionTTL time.Duration
-	// SecureCookies marks the session cookie Secure (set it behind HTTPS).
+	// SecureCookies marks the session cookie Secure on every answer. Without
+	// it the cookie is Secure when the browser came over HTTPS, as nginx
+	// tells the services (README, "Security").
 	SecureCookies bool
 	// TrustedProxies are the shell's nginx addresses, whose X-Real-IP is believed.
 	TrustedProxies []string

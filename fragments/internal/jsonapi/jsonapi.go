@@ -41,6 +41,7 @@ func New(r *gin.Engine, service, title, description string) huma.API {
 	api := humagin.New(r, cfg)
 	page := template.Must(template.New("docs").Parse(docsPage))
 	r.GET("/"+service+"/api/docs", func(c *gin.Context) {
+		c.Header("Content-Security-Policy", layout.DocsContentSecurityPolicy)
 		p := layout.Page{StaticPrefix: "/" + service + "/static"}
 		render.HTML(c, http.StatusOK, page, "docs", map[string]string{
 			"Title": title, "Spec": "/" + service + "/api/openapi.json",

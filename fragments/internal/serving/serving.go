@@ -1,7 +1,8 @@
 // Package serving is the HTTP side every service shares: the gin engine
-// with request ids, one log line and metrics per request, health, metrics
-// and the shared static files; protection against cross-site writes; and
-// serving until shutdown, letting requests in flight finish.
+// with request ids, security headers, one log line and metrics per request,
+// health, metrics and the shared static files; whether a request came over
+// HTTPS; protection against cross-site writes; and serving until shutdown,
+// letting requests in flight finish.
 package serving
 
 import (
@@ -13,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -31,16 +33,68 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// SetSecurityHeaders puts murmur's security headers (layout.SecurityHeaders)
+// on a response. A handler that needs another policy sets its own after.
+func SetSecurityHeaders(h http.Header) {
+	for _, sh := range layout.SecurityHeaders {
+		h.Set(sh.Name, sh.Value)
+	}
+}
+
+type httpsKey struct{}
+
+// OverHTTPS tells whether the request of ctx reached murmur over HTTPS: on
+// a TLS connection to the service, or through a trusted proxy (the shell's
+// nginx) that says so with X-Forwarded-Proto: https. Anyone else's
+// X-Forwarded-Proto is ignored.
+func OverHTTPS(ctx context.Context) bool {
+	https, _ := ctx.Value(httpsKey{}).(bool)
+	return https
+}
+
+// proxies tells whether an address is one of the trusted proxies.
+type proxies []netip.Prefix
+
+func parseProxies(list []string) proxies {
+	var p proxies
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if pre, err := netip.ParsePrefix(s); err == nil {
+			p = append(p, pre.Masked())
+		} else if a, err := netip.ParseAddr(s); err == nil {
+			p = append(p, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	return p
+}
+
+func (p proxies) trust(remoteAddr string) bool {
+	ap, err := netip.ParseAddrPort(remoteAddr)
+	if err != nil {
+		return false
+	}
+	a := ap.Addr().Unmap()
+	for _, pre := range p {
+		if pre.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // NewEngine returns a gin engine for the named service with recovery,
-// request ids, one structured log line per request, metrics, /<service>/healthz,
-// /<service>/metrics and the shared static files under /<service>/static/.
-// trustedProxies are the addresses (IPs or CIDRs) of the shell's nginx,
-// whose X-Real-IP header names the client; nil means nginx on this machine
-// (127.0.0.1 and ::1), as MURMUR_TRUSTED_PROXIES does by default.
+// request ids, security headers, one structured log line per request,
+// metrics, /<service>/healthz, /<service>/metrics and the shared static
+// files under /<service>/static/. trustedProxies are the addresses (IPs or
+// CIDRs) of the shell's nginx, whose X-Real-IP header names the client and
+// whose X-Forwarded-Proto tells whether the browser used HTTPS; nil means
+// nginx on this machine (127.0.0.1 and ::1), as MURMUR_TRUSTED_PROXIES
+// does by default.
 func NewEngine(service string, logger *slog.Logger, metrics *telemetry.Metrics, trustedProxies []string) *gin.Engine {
 	if trustedProxies == nil {
 		trustedProxies = []string{"127.0.0.1", "::1"}
 	}
+	trusted := parseProxies(trustedProxies)
 	r := gin.New()
 	r.ContextWithFallback = true
 	// The client address (for the sign-in limit and the logs) is taken from
@@ -58,7 +112,13 @@ func NewEngine(service string, logger *slog.Logger, metrics *telemetry.Metrics, 
 			id = newRequestID()
 		}
 		c.Header(telemetry.RequestIDHeader, id)
-		c.Request = c.Request.WithContext(telemetry.WithRequestID(c.Request.Context(), id))
+		// Set before any handler runs, so every answer carries them: pages,
+		// fragments, JSON, static files, errors and unmatched paths.
+		SetSecurityHeaders(c.Writer.Header())
+		https := c.Request.TLS != nil ||
+			(trusted.trust(c.Request.RemoteAddr) && strings.EqualFold(c.GetHeader("X-Forwarded-Proto"), "https"))
+		ctx := telemetry.WithRequestID(c.Request.Context(), id)
+		c.Request = c.Request.WithContext(context.WithValue(ctx, httpsKey{}, https))
 		c.Next()
 		route := c.FullPath()
 		if route == "" {

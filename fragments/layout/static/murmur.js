@@ -1,7 +1,32 @@
 // Small behaviours htmx does not cover. Everything here is progressive:
-// the pages work without it.
+// the pages work without it. murmur's pages allow no inline script and no
+// eval (README, "Security"), so behaviour that would sit in an onclick or
+// an hx-on attribute lives here, keyed on data- attributes.
 (function () {
   "use strict";
+
+  // htmx compiles code from attributes only for hx-on handlers, js: values
+  // and trigger filters ("keyup[key=='Enter']"): what 'unsafe-eval' would
+  // have to allow. murmur uses none of them, and this extension makes that
+  // htmx's rule too, also where a page is served without its policy: no
+  // hx-on handler is installed, and the constructors htmx compiles with
+  // refuse, naming the element, instead of leaving a bare policy report.
+  if (window.htmx) {
+    var noEval = "murmur: htmx runs no code from attributes here; move it into a script file";
+    htmx.registerExtension("murmur-no-eval", {
+      init: function (api) {
+        var refuse = function () { throw new Error(noEval); };
+        api.initSecurity(null, refuse, refuse);
+      },
+      // htmx asks for every element it processes, with hx-on or not.
+      htmx_before_on_init: function (elt) {
+        var names = elt.getAttributeNames ? elt.getAttributeNames() : [];
+        if (!names.some(function (n) { return n.indexOf("hx-on") === 0 || n.indexOf("data-hx-on") === 0; })) return;
+        console.error(noEval + " (hx-on)", elt);
+        return false;
+      }
+    });
+  }
 
   // Live character counter for any textarea with data-limit: counts what a
   // person sees (grapheme clusters, so one emoji is one) and turns red past
@@ -86,15 +111,45 @@
   // htmx fires a response's HX-Trigger events on the element that asked,
   // or on document when the swap removed that element (a follow button in a
   // search dropdown that closed). Widgets listen "from:body", below
-  // document, so events that land on document are passed on to body.
+  // document, so an event that lands on document is moved to body; it is
+  // stopped on its way to document (caught first, on window), so widgets
+  // listening "from:outside", on document, hear it once, not twice.
   ["tweet-created", "tweet-deleted", "like-changed", "follow-changed", "profile-changed", "session-changed"]
     .forEach(function (name) {
-      document.addEventListener(name, function (e) {
+      window.addEventListener(name, function (e) {
         if (e.target === document && document.body) {
+          e.stopPropagation();
           document.body.dispatchEvent(new CustomEvent(name, {bubbles: true, detail: e.detail}));
         }
-      });
+      }, true);
     });
+
+  // Buttons that close or remove what holds them: data-close="details"
+  // closes the nearest <details> around the button (a tweet's "Cancel"),
+  // data-remove="li" takes the nearest <li> off the page (an attachment).
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-close], [data-remove]");
+    if (!b) return;
+    var el = b.dataset.close && b.closest(b.dataset.close);
+    if (el) el.open = false;
+    el = b.dataset.remove && b.closest(b.dataset.remove);
+    if (el) el.remove();
+  });
+
+  // A file field forgets the files it sent, so choosing the same file again
+  // is a change, and uploads it again.
+  document.addEventListener("htmx:finally:request", function (e) {
+    var el = e.target;
+    if (el && el.matches && el.matches("input[type=file]")) el.value = "";
+  });
+
+  // Enter in a field fires "enter-key" on it, for an hx-trigger to name
+  // (the people search): htmx's keyup[key=='Enter'] would need eval.
+  document.addEventListener("keyup", function (e) {
+    if (e.key === "Enter" && e.target.matches && e.target.matches("input")) {
+      e.target.dispatchEvent(new CustomEvent("enter-key", {bubbles: true}));
+    }
+  });
 
   // Close the people-search dropdown on Escape or a click elsewhere.
   document.addEventListener("keydown", function (e) {

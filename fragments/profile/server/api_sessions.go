@@ -73,7 +73,7 @@ func (s *server) createSession(ctx context.Context, in *sessionInput) (*sessionO
 	}
 	var tok string
 	var exp time.Time
-	cookie := cookieHeader(func(w http.ResponseWriter) { tok, exp, err = s.startSession(w, u) })
+	cookie := cookieHeader(func(w http.ResponseWriter) { tok, exp, err = s.startSession(ctx, w, u) })
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}
@@ -84,5 +84,5 @@ func (s *server) deleteSession(ctx context.Context, _ *struct{}) (*clearCookieOu
 	if _, err := viewer.Require(ctx); err != nil {
 		return nil, err
 	}
-	return &clearCookieOutput{SetCookie: cookieHeader(func(w http.ResponseWriter) { auth.ClearCookie(w, s.SecureCookies) })}, nil
+	return &clearCookieOutput{SetCookie: cookieHeader(func(w http.ResponseWriter) { auth.ClearCookie(w, s.secureCookie(ctx)) })}, nil
 }

@@ -105,7 +105,7 @@ func (s *server) authFragment(c *gin.Context) { s.render(c, http.StatusOK, "auth
 // signedIn finishes a successful sign-in or sign-up from a form: the cookie
 // is set and the page reloads, because signing in changes every widget on it.
 func (s *server) signedIn(c *gin.Context, u profile.User) {
-	if _, _, err := s.startSession(c.Writer, u); err != nil {
+	if _, _, err := s.startSession(c.Request.Context(), c.Writer, u); err != nil {
 		render.FragmentError(c, s.tmpl, err)
 		return
 	}
@@ -152,7 +152,7 @@ func (s *server) signUpFragment(c *gin.Context) {
 }
 
 func (s *server) signOutFragment(c *gin.Context) {
-	auth.ClearCookie(c.Writer, s.SecureCookies)
+	auth.ClearCookie(c.Writer, s.secureCookie(c.Request.Context()))
 	htmx.Trigger(c, htmx.SessionChanged)
 	c.Header("HX-Refresh", "true")
 	c.Status(http.StatusNoContent)

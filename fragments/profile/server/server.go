@@ -37,7 +37,10 @@ type Deps struct {
 	// TrustedProxies are the addresses of the shell's nginx, whose X-Real-IP
 	// names the client; nil means nginx on this machine.
 	TrustedProxies []string
-	SecureCookies  bool
+	// SecureCookies marks the session cookie Secure on every answer; without
+	// it the cookie is Secure when the request came over HTTPS
+	// (serving.OverHTTPS).
+	SecureCookies bool
 	// Limits counts sign-in and sign-up attempts per client address; nil
 	// limits nothing.
 	Limits *ratelimit.Limiter
@@ -97,11 +100,18 @@ func (s *server) viewerUser(ctx context.Context) (profile.User, bool) {
 }
 
 // startSession signs a token for u and sets the browser's session cookie.
-func (s *server) startSession(w http.ResponseWriter, u profile.User) (string, time.Time, error) {
+func (s *server) startSession(ctx context.Context, w http.ResponseWriter, u profile.User) (string, time.Time, error) {
 	tok, exp, err := s.Issuer.Issue(auth.Viewer{ID: u.ID, Handle: u.Handle})
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	auth.SetCookie(w, tok, exp, s.SecureCookies)
+	auth.SetCookie(w, tok, exp, s.secureCookie(ctx))
 	return tok, exp, nil
+}
+
+// secureCookie tells whether the session cookie of a request's answer is
+// marked Secure, so browsers send it over HTTPS only: always when so
+// configured, else when the browser reached murmur over HTTPS.
+func (s *server) secureCookie(ctx context.Context) bool {
+	return s.SecureCookies || serving.OverHTTPS(ctx)
 }

@@ -8,6 +8,8 @@ import (
 
 	"murmur/fragments/internal/peer"
 	"murmur/fragments/internal/render"
+	"murmur/fragments/internal/serving"
+	"murmur/fragments/layout"
 )
 
 // tweetsMount is where the timeline opened on its own forwards the tweets
@@ -20,13 +22,15 @@ const tweetsMount = "/timeline/tweets"
 
 // tweetsProxy forwards /timeline/tweets/… to the tweets service's /tweets/…,
 // keeping the browser's Host (so tweets' cross-origin check compares the
-// page's own origin) and telling tweets where it is mounted.
+// page's own origin) and telling tweets where it is mounted. The answer
+// carries tweets' own security headers (an image has a stricter policy than
+// a page), not the timeline's as well.
 func (s *server) tweetsProxy() http.Handler {
 	target, err := url.Parse(strings.TrimRight(s.TweetsURL, "/"))
 	if err != nil {
 		panic("timeline: bad tweets URL: " + err.Error())
 	}
-	return &httputil.ReverseProxy{
+	proxy := &httputil.ReverseProxy{
 		// A tweets service that accepts a connection and never answers
 		// must not hold the page's requests open.
 		Transport: peer.Transport(),
@@ -41,10 +45,17 @@ func (s *server) tweetsProxy() http.Handler {
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			s.Logger.WarnContext(r.Context(), "forward to tweets", "err", err)
+			serving.SetSecurityHeaders(w.Header())
 			w.Header().Set("X-Murmur-Unreachable", "1")
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			w.Write([]byte(`<div class="problem" role="alert">Tweets can’t be reached right now. Try again in a moment.</div>`))
 		},
 	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, h := range layout.SecurityHeaders {
+			w.Header().Del(h.Name)
+		}
+		proxy.ServeHTTP(w, r)
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"murmur/fragments/internal/events"
 	"murmur/fragments/tweets"
+	"murmur/fragments/tweets/server"
 	"murmur/fragments/tweets/tweetstest"
 )
 
@@ -63,10 +65,6 @@ func TestPostRefusals(t *testing.T) {
 	bobs := s.mustUpload(t, bob, tweetstest.PNG(t, 8, 8))
 	used := s.mustUpload(t, ada, tweetstest.PNG(t, 8, 8))
 	s.mustPost(t, ada, "with image", used.ID)
-	var five []string
-	for range 5 {
-		five = append(five, s.mustUpload(t, ada, tweetstest.PNG(t, 2, 2)).ID)
-	}
 	tests := []struct {
 		name, text string
 		media      []string
@@ -80,7 +78,6 @@ func TestPostRefusals(t *testing.T) {
 		{"someone else's image", "hi", []string{bobs.ID}, 422, "someone else"},
 		{"image used before", "hi", []string{used.ID}, 422, "already part of another tweet"},
 		{"unknown image", "hi", []string{"123"}, 422, "no uploaded image"},
-		{"five images", "hi", five, 422, "at most 4 images"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,6 +112,48 @@ func TestPostRefusals(t *testing.T) {
 			append(cookie(ada.Token), "Sec-Fetch-Site", "cross-site")...)
 		if resp.Status != http.StatusForbidden {
 			t.Fatalf("status = %d, want 403", resp.Status)
+		}
+	})
+}
+
+func TestPostKeepsTheFirstFourImages(t *testing.T) {
+	s := mustStack(t)
+	ada := s.mustUser(t, "ada", "Ada")
+	var five []string
+	for range 5 {
+		five = append(five, s.mustUpload(t, ada, tweetstest.PNG(t, 2, 2)).ID)
+	}
+	resp := s.do(t, "POST", "/tweets/api/tweets", ada.Token, map[string]any{"text": "five pictures", "media_ids": five})
+	if resp.Status != http.StatusCreated {
+		t.Fatalf("status = %d %s, want 201", resp.Status, resp)
+	}
+	var posted server.PostedTweet
+	if err := json.Unmarshal(resp.Body, &posted); err != nil {
+		t.Fatal(err)
+	}
+	var attached []string
+	for _, m := range posted.Media {
+		attached = append(attached, m.ID)
+	}
+	if !slices.Equal(attached, five[:4]) {
+		t.Errorf("attached %v, want the first four of %v", attached, five)
+	}
+	if !slices.Equal(posted.MediaLeftOut, five[4:]) {
+		t.Errorf("media_left_out = %v, want the fifth, %s", posted.MediaLeftOut, five[4])
+	}
+	if want := "at most 4 images, so " + five[4] + " was left out"; !strings.Contains(posted.Notice, want) {
+		t.Errorf("notice = %q, want it to say %q", posted.Notice, want)
+	}
+	t.Run("the fifth is still mine to attach", func(t *testing.T) {
+		tw := s.mustPost(t, ada, "the fifth picture", five[4])
+		if len(tw.Media) != 1 || tw.Media[0].ID != five[4] {
+			t.Errorf("media = %+v, want the fifth image", tw.Media)
+		}
+	})
+	t.Run("nothing left out, nothing said", func(t *testing.T) {
+		resp := s.do(t, "POST", "/tweets/api/tweets", ada.Token, map[string]any{"text": "no pictures", "media_ids": []string{}})
+		if resp.Status != http.StatusCreated || strings.Contains(resp.String(), "left_out") || strings.Contains(resp.String(), "notice") {
+			t.Errorf("answer = %d %s, want a tweet without media_left_out or notice", resp.Status, resp)
 		}
 	})
 }
@@ -217,6 +256,9 @@ func TestServedMediaHasNoMetadata(t *testing.T) {
 		if got := resp.Header.Get(header); got != want {
 			t.Errorf("%s = %q, want %q", header, got, want)
 		}
+	}
+	if got := resp.Header.Values("Content-Security-Policy"); len(got) != 1 || got[0] != server.MediaPolicy {
+		t.Errorf("Content-Security-Policy = %q, want only the image's own %q", got, server.MediaPolicy)
 	}
 	t.Run("unknown", func(t *testing.T) {
 		resp := s.do(t, "GET", "/tweets/media/123", "", nil)

@@ -14,10 +14,20 @@ import (
 
 type tweetOutput struct{ Body tweets.Tweet }
 
+// PostedTweet is the answer to posting a tweet: the tweet, and what was
+// left out of it.
+type PostedTweet struct {
+	tweets.Tweet
+	MediaLeftOut []string `json:"media_left_out,omitempty" doc:"Present when more than 4 images were sent: the ids past the fourth, which were not attached. They stay yours to attach to another tweet until they expire."`
+	Notice       string   `json:"notice,omitempty" doc:"Present when something was left out: why, in words for the person posting."`
+}
+
+type postedTweetOutput struct{ Body PostedTweet }
+
 type createTweetInput struct {
 	Body struct {
 		Text     string   `json:"text" maxLength:"10000" doc:"1 to 280 characters as a person counts them (one emoji is one), after trimming."`
-		MediaIDs []string `json:"media_ids,omitempty" required:"false" maxItems:"100" doc:"Up to 4 ids of images you uploaded and have not used yet, in the order to show them."`
+		MediaIDs []string `json:"media_ids,omitempty" required:"false" maxItems:"100" doc:"Up to 4 ids of images you uploaded and have not used yet, in the order to show them. Past the fourth they are left out (see media_left_out in the answer)."`
 		// InReplyToID makes the tweet a reply.
 		InReplyToID *string `json:"in_reply_to_id,omitempty" required:"false" nullable:"true" maxLength:"20" doc:"The id of the tweet this one replies to; absent or null for a tweet that replies to none."`
 	}
@@ -57,6 +67,8 @@ func (s *server) registerTweetsAPI(api huma.API) {
 			"tweet.created names the replied-to tweet and its author (in_reply_to_author_id). " +
 			"A reply to a tweet that does not exist or was deleted is 404; an in_reply_to_id that is no tweet id is 422. " +
 			"The text's #hashtags and @mentions are kept with the tweet (see list-tag-tweets). " +
+			"A tweet holds at most 4 images: given more ids, it is posted with the first 4, and the answer " +
+			"lists the others in media_left_out and says why in notice. " +
 			"Posts are limited per account (MURMUR_LIMIT_POST); past the limit, 429 with Retry-After.",
 		Security: jsonapi.Security, Errors: []int{401, 404, 422, 429},
 	}, s.createTweet)
@@ -81,7 +93,7 @@ func (s *server) registerTweetsAPI(api huma.API) {
 	}, s.listUserTweets)
 }
 
-func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetOutput, error) {
+func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*postedTweetOutput, error) {
 	v, err := viewer.Require(ctx)
 	if err != nil {
 		return nil, err
@@ -89,8 +101,11 @@ func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetO
 	if err := s.Limits.Check(ctx, ratelimit.Post, v.ID, 1); err != nil {
 		return nil, jsonapi.Error(err)
 	}
-	media := make([]tweets.Attachment, len(in.Body.MediaIDs))
-	for i, id := range in.Body.MediaIDs {
+	ids := in.Body.MediaIDs
+	keep := tweets.RoomForMedia(0, len(ids))
+	ids, leftOut := ids[:keep], ids[keep:]
+	media := make([]tweets.Attachment, len(ids))
+	for i, id := range ids {
 		media[i] = tweets.Attachment{ID: id}
 	}
 	var t tweets.Tweet
@@ -102,7 +117,11 @@ func (s *server) createTweet(ctx context.Context, in *createTweetInput) (*tweetO
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}
-	return &tweetOutput{Body: t}, nil
+	out := &postedTweetOutput{Body: PostedTweet{Tweet: t}}
+	if len(leftOut) > 0 {
+		out.Body.MediaLeftOut, out.Body.Notice = leftOut, tweets.LeftOutNotice(leftOut)
+	}
+	return out, nil
 }
 
 func (s *server) getTweet(ctx context.Context, in *tweetIDInput) (*tweetOutput, error) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -81,7 +82,9 @@ func (s *server) postFragment(c *gin.Context) {
 }
 
 // uploadFragment takes the images chosen in the compose box and answers
-// one preview (with an alt text field) per image, to append to the box.
+// one preview (with an alt text field) per image, to append to the box:
+// as many as fit beside those already attached, the first chosen first,
+// and a line naming the ones left out.
 func (s *server) uploadFragment(c *gin.Context) {
 	v := viewer.Of(c)
 	if v == nil {
@@ -99,11 +102,15 @@ func (s *server) uploadFragment(c *gin.Context) {
 		s.render(c, http.StatusUnprocessableEntity, "attachment", attachment{Error: "Choose an image to attach."})
 		return
 	}
-	if len(form.Value["media_ids"])+len(files) > tweets.MaxMedia {
+	// Images past the fourth are left out, and the answer says so: the
+	// first ones chosen are kept.
+	keep := tweets.RoomForMedia(len(form.Value["media_ids"]), len(files))
+	if keep == 0 {
 		s.render(c, http.StatusUnprocessableEntity, "attachment",
-			attachment{Error: "A tweet can have at most 4 images."})
+			attachment{Error: fmt.Sprintf("A tweet can have at most %d images.", tweets.MaxMedia)})
 		return
 	}
+	files, leftOut := files[:keep], files[keep:]
 	if err := s.Limits.Check(c.Request.Context(), ratelimit.Upload, v.ID, len(files)); err != nil {
 		problem.SetRetryAfter(c.Writer.Header(), err)
 		s.render(c, problem.Status(err), "attachment", attachment{Error: fault.Message(err)})
@@ -131,6 +138,13 @@ func (s *server) uploadFragment(c *gin.Context) {
 	}
 	if failed < len(files) {
 		status = http.StatusOK
+	}
+	if len(leftOut) > 0 {
+		names := make([]string, len(leftOut))
+		for i, fh := range leftOut {
+			names[i] = fh.Filename
+		}
+		out = append(out, attachment{Error: tweets.LeftOutNotice(names)})
 	}
 	s.render(c, status, "attachments", out)
 }

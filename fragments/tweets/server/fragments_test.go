@@ -165,10 +165,34 @@ func TestUploadFragment(t *testing.T) {
 			t.Errorf("upload = %d %s, want 415 with a refusal item", resp.Status, resp)
 		}
 	})
-	t.Run("fifth image", func(t *testing.T) {
-		body := upload(t, "file", [][]byte{tweetstest.PNG(t, 2, 2), tweetstest.PNG(t, 2, 2)}, "media_ids", "1", "media_ids", "2", "media_ids", "3")
+	t.Run("five images keep the first four", func(t *testing.T) {
+		var five [][]byte
+		for i := range 5 {
+			five = append(five, tweetstest.PNG(t, 2+i, 2))
+		}
+		resp := s.do(t, "POST", "/tweets/frag/media", "", upload(t, "file", five), cookie(ada.Token)...)
+		body := resp.String()
+		if resp.Status != 200 || strings.Count(body, `<li class="attachment"`) != 4 || strings.Count(body, `class="attachment failed"`) != 1 {
+			t.Fatalf("upload = %d %s, want four previews and one line about the fifth", resp.Status, body)
+		}
+		if want := "A tweet can have at most 4 images, so photo4.txt was left out."; !strings.Contains(body, want) {
+			t.Errorf("upload says %s, want %q", body, want)
+		}
+		if i, j := strings.Index(body, `<li class="attachment"`), strings.Index(body, "left out"); i > j {
+			t.Errorf("the line about what was left out comes before the previews: %s", body)
+		}
+	})
+	t.Run("beside three attached, one of two fits", func(t *testing.T) {
+		body := upload(t, "file", [][]byte{tweetstest.PNG(t, 2, 2), tweetstest.PNG(t, 3, 3)}, "media_ids", "1", "media_ids", "2", "media_ids", "3")
 		resp := s.do(t, "POST", "/tweets/frag/media", "", body, cookie(ada.Token)...)
-		if resp.Status != 422 || !strings.Contains(resp.String(), "at most 4 images") {
+		if resp.Status != 200 || strings.Count(resp.String(), `<li class="attachment"`) != 1 || !strings.Contains(resp.String(), "so photo1.txt was left out") {
+			t.Errorf("upload = %d %s, want the first image and a line about the second", resp.Status, resp)
+		}
+	})
+	t.Run("beside four attached, none fits", func(t *testing.T) {
+		body := upload(t, "file", [][]byte{tweetstest.PNG(t, 2, 2)}, "media_ids", "1", "media_ids", "2", "media_ids", "3", "media_ids", "4")
+		resp := s.do(t, "POST", "/tweets/frag/media", "", body, cookie(ada.Token)...)
+		if resp.Status != 422 || !strings.Contains(resp.String(), "at most 4 images") || strings.Contains(resp.String(), `<li class="attachment"`) {
 			t.Errorf("upload = %d %s, want 422 at most 4", resp.Status, resp)
 		}
 	})

@@ -80,6 +80,10 @@ type mediaFileInput struct {
 	ID string `path:"id" maxLength:"20"`
 }
 
+// MediaPolicy is the Content-Security-Policy of an uploaded image's bytes,
+// stricter than a page's.
+const MediaPolicy = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
 type mediaFileOutput struct {
 	ContentType  string `header:"Content-Type"`
 	CacheControl string `header:"Cache-Control"`
@@ -170,7 +174,7 @@ func (s *server) mediaFile(ctx context.Context, in *mediaFileInput) (*mediaFileO
 		ContentType: f.ContentType, Body: f.Data,
 		CacheControl: "public, max-age=31536000, immutable",
 		NoSniff:      "nosniff",
-		// Opened on its own, an image cannot run anything.
-		Policy: "default-src 'none'; sandbox",
+		// Opened on its own, an image cannot run anything, nor be framed.
+		Policy: MediaPolicy,
 	}, nil
 }

@@ -146,6 +146,16 @@ func PNGClaiming(tb testing.TB, w, h uint32) []byte {
 	return b
 }
 
+// GIFClaiming is a small real GIF whose header claims a w×h canvas.
+func GIFClaiming(tb testing.TB, w, h uint16) []byte {
+	tb.Helper()
+	b := GIF(tb, 2, 2, 1)
+	// Signature (6), then the canvas width and height, little-endian.
+	binary.LittleEndian.PutUint16(b[6:], w)
+	binary.LittleEndian.PutUint16(b[8:], h)
+	return b
+}
+
 // HasExif reports whether a JPEG still holds an APP1 (Exif/XMP) segment
 // or the GPS marker anywhere.
 func HasExif(data []byte) bool {

@@ -1,0 +1,116 @@
+package nginx
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"murmur/fragments/layout"
+)
+
+// block is a server or location block of a rendered configuration with the
+// add_header lines written directly in it.
+type block struct {
+	name    string
+	headers []string
+}
+
+// blocks lists the server and location blocks of conf in order.
+func blocks(conf string) []block {
+	var out []block
+	var open []int // index in out of each enclosing block, -1 for others
+	for line := range strings.SplitSeq(conf, "\n") {
+		line = strings.TrimSpace(line)
+		if i := strings.Index(line, "#"); i >= 0 && !strings.Contains(line[:i], `"`) {
+			line = strings.TrimSpace(line[:i])
+		}
+		switch {
+		case strings.HasSuffix(line, "{"):
+			idx := -1
+			if strings.HasPrefix(line, "server ") || strings.HasPrefix(line, "location ") {
+				out = append(out, block{name: strings.TrimSuffix(line, "{")})
+				idx = len(out) - 1
+			}
+			open = append(open, idx)
+		case line == "}":
+			open = open[:len(open)-1]
+		case strings.HasPrefix(line, "add_header ") && len(open) > 0 && open[len(open)-1] >= 0:
+			b := &out[open[len(open)-1]]
+			b.headers = append(b.headers, strings.Fields(line)[1])
+		}
+	}
+	return out
+}
+
+func render(t *testing.T) string {
+	t.Helper()
+	var ups []Upstream
+	for _, s := range Services {
+		ups = append(ups, Upstream{Name: s, Addrs: []string{"127.0.0.1:1"}})
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, Config{Listen: "127.0.0.1:4040", SiteDir: "/site", RunDir: "/run", LogDir: "/log", Upstreams: ups}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// A location with add_header lines of its own inherits none of the
+// server's: each such location must name every security header again.
+func TestEveryBlockThatAddsHeadersAddsTheSecurityHeaders(t *testing.T) {
+	conf := render(t)
+	checked := 0
+	for _, b := range blocks(conf) {
+		if len(b.headers) == 0 {
+			continue // inherits the server's
+		}
+		checked++
+		for _, want := range append([]string{"X-Request-ID"}, names()...) {
+			if n := count(b.headers, want); n != 1 {
+				t.Errorf("%s adds %s %d times, want once (it adds %v)", b.name, want, n, b.headers)
+			}
+		}
+	}
+	if checked < 4 {
+		t.Errorf("found %d blocks adding headers, want the server and the shell's own locations", checked)
+	}
+}
+
+// nginx adds its own value only when the service sent none, so a proxied
+// answer never carries two policies.
+func TestSecurityHeadersGiveWayToTheServices(t *testing.T) {
+	conf := render(t)
+	for _, h := range layout.SecurityHeaders {
+		v := strings.ReplaceAll(strings.ToLower(h.Name), "-", "_")
+		for _, want := range []string{
+			"map $upstream_http_" + v + " $shell_" + v + " {",
+			`""      "` + h.Value + `";`,
+			"add_header " + h.Name + " $shell_" + v + " always;",
+		} {
+			if !strings.Contains(conf, want) {
+				t.Errorf("configuration lacks %q", want)
+			}
+		}
+	}
+	if !strings.Contains(conf, "proxy_set_header X-Forwarded-Proto $forwarded_proto;") {
+		t.Error("services are not told the scheme the browser used")
+	}
+}
+
+func names() []string {
+	var n []string
+	for _, h := range layout.SecurityHeaders {
+		n = append(n, h.Name)
+	}
+	return n
+}
+
+func count(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
