@@ -58,14 +58,17 @@ func (h *Hub) Run(ctx context.Context, client *redis.Client) {
 		}
 		backoff = 100 * time.Millisecond
 		h.busUp.Set(1)
+		// Marked before the first live event moves any socket past what
+		// the gap (the whole outage, and the moments before this
+		// subscription) missed. The first subscription has a gap too:
+		// sockets that reconnected to a freshly started instance before it
+		// was subscribed were caught up at once, and what was posted
+		// between then and now reached no one.
+		h.noteGap()
 		if !first {
-			// Marked before the first live event moves any socket past
-			// what the gap (the whole outage, and the moments before this
-			// subscription) missed.
-			h.noteGap()
 			h.Logger.InfoContext(ctx, "event subscription restored; resyncing live sockets")
-			go h.Resync(ctx)
 		}
+		go h.Resync(ctx)
 		first = false
 		h.receive(ctx, sub, inbox)
 		sub.Close()
