@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/profile"
+)
+
+// searchPeople are the accounts FuzzSearchUsers searches: handles and
+// display names full of LIKE's wildcards (% and _) and its escape (\),
+// letters in both cases, and letters beyond ASCII.
+var searchPeople = []profile.NewUser{
+	{Handle: "ada", DisplayName: "Ada Lovelace"},
+	{Handle: "ada_l", DisplayName: "ada"},
+	{Handle: "adam", DisplayName: "Adam"},
+	{Handle: "adb", DisplayName: "100% real"},
+	{Handle: "a_b", DisplayName: "A_B"},
+	{Handle: "a1b", DisplayName: "a%b"},
+	{Handle: "ab_", DisplayName: `back\slash`},
+	{Handle: "abc", DisplayName: `\%_`},
+	{Handle: "_lead", DisplayName: "_"},
+	{Handle: "x__y", DisplayName: "%"},
+	{Handle: "zed", DisplayName: "Émile Zola"},
+	{Handle: "zoe", DisplayName: "émile"},
+	{Handle: "grace", DisplayName: "Grace Hopper 🐛"},
+	{Handle: "under_score", DisplayName: "under score"},
+}
+
+// asciiLower lower-cases ASCII letters only, as SQLite's LIKE folds case.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// FuzzSearchUsers holds people search to its rule against a real SQLite
+// file: for any prefix, cursor and page size it answers, in handle order,
+// exactly the people after the cursor whose handle or display name starts
+// with the prefix (ASCII letters in either case; %, _ and \ are
+// characters like any other), and a next cursor exactly when more follow,
+// which continues after the page's last handle. A cursor this store did
+// not write is refused as invalid, and every cursor it writes reads back.
+// Prefixes holding NUL or invalid UTF-8 are only checked not to fail:
+// SQLite reads them by rules of its own.
+func FuzzSearchUsers(f *testing.F) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(f.TempDir(), "profile.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { s.Close() })
+	for _, p := range searchPeople {
+		p.PasswordHash = "-"
+		if _, err := s.CreateUser(ctx, p); err != nil {
+			f.Fatal(err)
+		}
+	}
+
+	f.Fuzz(func(t *testing.T, prefix, cursor string, size uint8) {
+		if h, ok := parseSearchCursor(searchCursor(cursor)); !ok || h != cursor {
+			t.Fatalf("the cursor after %q reads back as %q, %v", cursor, h, ok)
+		}
+		limit := int(size%8) + 1
+		page, err := s.SearchUsers(ctx, prefix, limit, cursor)
+		after, ok := parseSearchCursor(cursor)
+		switch {
+		case !ok && !fault.Is(err, fault.Invalid):
+			t.Fatalf("cursor %q: %v; want refused as invalid", cursor, err)
+		case !ok:
+			return
+		case err != nil:
+			t.Fatalf("search %q after %q: %v", prefix, cursor, err)
+		}
+		if strings.ContainsRune(prefix, 0) || !utf8.ValidString(prefix) {
+			return
+		}
+		var want []string
+		for _, p := range searchPeople {
+			lp := asciiLower(prefix)
+			if p.Handle > after && (strings.HasPrefix(asciiLower(p.Handle), lp) || strings.HasPrefix(asciiLower(p.DisplayName), lp)) {
+				want = append(want, p.Handle)
+			}
+		}
+		slices.Sort(want)
+		next := ""
+		if len(want) > limit {
+			want, next = want[:limit], searchCursor(want[limit-1])
+		}
+		got := make([]string, 0, len(page.Users))
+		for _, u := range page.Users {
+			got = append(got, u.Handle)
+		}
+		if !slices.Equal(got, want) || page.Next != next {
+			t.Fatalf("search %q after %q, %d a page: %q, next %q; want %q, next %q", prefix, after, limit, got, page.Next, want, next)
+		}
+	})
+}
