@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/testkit"
 	"murmur/fragments/profile"
 )
 
@@ -42,6 +43,14 @@ func asciiLower(s string) string {
 	}, s)
 }
 
+func handlesOf(users []profile.User) []string {
+	out := make([]string, 0, len(users))
+	for _, u := range users {
+		out = append(out, u.Handle)
+	}
+	return out
+}
+
 // FuzzSearchUsers holds people search to its rule against a real SQLite
 // file: for any prefix, cursor and page size it answers, in handle order,
 // exactly the people after the cursor whose handle or display name starts
@@ -50,7 +59,9 @@ func asciiLower(s string) string {
 // which continues after the page's last handle. A cursor this store did
 // not write is refused as invalid, and every cursor it writes reads back.
 // Prefixes holding NUL or invalid UTF-8 are only checked not to fail:
-// SQLite reads them by rules of its own.
+// SQLite reads them by rules of its own. The same strings, taken as the
+// ids of a ?ids= lookup, find exactly the people whose ids they are in
+// canonical form, in the order given, each once.
 func FuzzSearchUsers(f *testing.F) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(f.TempDir(), "profile.db"))
@@ -66,6 +77,22 @@ func FuzzSearchUsers(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, prefix, cursor string, size uint8) {
+		ids := []string{prefix, cursor, prefix}
+		found, err := s.UsersByIDs(ctx, ids)
+		if err != nil {
+			t.Fatalf("users %q: %v", ids, err)
+		}
+		var want []string
+		for _, id := range ids {
+			// The accounts were created in order, with ids from 1.
+			if n, ok := testkit.CanonicalID(id); ok && n <= int64(len(searchPeople)) && !slices.Contains(want, searchPeople[n-1].Handle) {
+				want = append(want, searchPeople[n-1].Handle)
+			}
+		}
+		if got := handlesOf(found); !slices.Equal(got, want) {
+			t.Fatalf("users %q: %q, want %q", ids, got, want)
+		}
+
 		if h, ok := parseSearchCursor(searchCursor(cursor)); !ok || h != cursor {
 			t.Fatalf("the cursor after %q reads back as %q, %v", cursor, h, ok)
 		}
@@ -83,7 +110,7 @@ func FuzzSearchUsers(f *testing.F) {
 		if strings.ContainsRune(prefix, 0) || !utf8.ValidString(prefix) {
 			return
 		}
-		var want []string
+		want = nil
 		for _, p := range searchPeople {
 			lp := asciiLower(prefix)
 			if p.Handle > after && (strings.HasPrefix(asciiLower(p.Handle), lp) || strings.HasPrefix(asciiLower(p.DisplayName), lp)) {
@@ -95,11 +122,7 @@ func FuzzSearchUsers(f *testing.F) {
 		if len(want) > limit {
 			want, next = want[:limit], searchCursor(want[limit-1])
 		}
-		got := make([]string, 0, len(page.Users))
-		for _, u := range page.Users {
-			got = append(got, u.Handle)
-		}
-		if !slices.Equal(got, want) || page.Next != next {
+		if got := handlesOf(page.Users); !slices.Equal(got, want) || page.Next != next {
 			t.Fatalf("search %q after %q, %d a page: %q, next %q; want %q, next %q", prefix, after, limit, got, page.Next, want, next)
 		}
 	})
