@@ -64,8 +64,19 @@ lint: assets ## gofmt, go vet and staticcheck
 	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
 
 .PHONY: test
-test: test-deps lint ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys
+test: test-deps lint ## run every test: unit, SQLite, Redis, nginx stack and headless-Chromium journeys, then fuzz-short
 	$(GO) test -tags $(TAGS) -count=1 -timeout 30m ./...
+	@$(MAKE) --no-print-directory fuzz-short
+
+FUZZTIME ?= 1m
+
+.PHONY: fuzz-short
+fuzz-short: assets ## run every fuzz target for 2s each, one worker (part of make test, about a minute)
+	@GOFLAGS="-tags=$(TAGS)" FUZZMINIMIZETIME=1s scripts/fuzz.sh 2s
+
+.PHONY: fuzz
+fuzz: assets ## run every fuzz target for FUZZTIME each (default 1m; FUZZ=FuzzName picks targets)
+	@GOFLAGS="-tags=$(TAGS)" scripts/fuzz.sh $(FUZZTIME) $(or $(FUZZ),.)
 
 .PHONY: build-load
 build-load: build ## build the load tool into bin/

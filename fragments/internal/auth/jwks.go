@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -112,8 +113,14 @@ func (j *jwksKeys) fetch(ctx context.Context) (map[string]ed25519.PublicKey, err
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("fetch signing keys: %s", resp.Status)
 	}
+	return decodeJWKS(resp.Body)
+}
+
+// decodeJWKS reads a key set and keeps its Ed25519 keys by key id; keys of
+// other types and malformed ones are left out.
+func decodeJWKS(r io.Reader) (map[string]ed25519.PublicKey, error) {
 	var set JWKS
-	if err := json.NewDecoder(resp.Body).Decode(&set); err != nil {
+	if err := json.NewDecoder(r).Decode(&set); err != nil {
 		return nil, fmt.Errorf("decode signing keys: %w", err)
 	}
 	keys := map[string]ed25519.PublicKey{}

@@ -177,11 +177,10 @@ func escapeLike(s string) string {
 func (s *Store) SearchUsers(ctx context.Context, prefix string, limit int, cursor string) (profile.Page, error) {
 	after := ""
 	if cursor != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(cursor)
-		if err != nil {
+		var ok bool
+		if after, ok = parseSearchCursor(cursor); !ok {
 			return profile.Page{}, fault.New(fault.Invalid, "The cursor is not one this service gave out.")
 		}
-		after = string(raw)
 	}
 	pattern := escapeLike(prefix) + "%"
 	rows, err := s.DB.QueryContext(ctx, `SELECT `+userColumns+` FROM users
@@ -204,7 +203,20 @@ func (s *Store) SearchUsers(ctx context.Context, prefix string, limit int, curso
 	}
 	if len(page.Users) > limit {
 		page.Users = page.Users[:limit]
-		page.Next = base64.RawURLEncoding.EncodeToString([]byte(page.Users[limit-1].Handle))
+		page.Next = searchCursor(page.Users[limit-1].Handle)
 	}
 	return page, nil
+}
+
+// searchCursor is the cursor of the search page after the one that ended
+// at handle: the handle, base64-encoded so clients treat it as opaque.
+func searchCursor(handle string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(handle))
+}
+
+// parseSearchCursor reads a search cursor back into the handle its page
+// continues after.
+func parseSearchCursor(c string) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	return string(raw), err == nil
 }

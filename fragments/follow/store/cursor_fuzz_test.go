@@ -1,0 +1,48 @@
+package store
+
+import (
+	"math"
+	"testing"
+
+	"murmur/fragments/follow"
+	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/testkit"
+)
+
+// FuzzCursor holds follow's list cursors and user ids to their rules.
+// Every cursor encodeCursor writes reads back as its position; any other
+// string is refused as invalid or read as a position (an edge id above 0)
+// whose own cursor reads as that same position, so a client can never
+// name a place that is not one; "" is the top. A user id is valid exactly
+// in the form murmur writes ids, and the store reads a valid id as its
+// number.
+func FuzzCursor(f *testing.F) {
+	f.Fuzz(func(t *testing.T, c string, n int64) {
+		if n > 0 {
+			if back, err := decodeCursor(encodeCursor(n)); err != nil || back != n {
+				t.Fatalf("the cursor %q of %d reads back as %d, %v", encodeCursor(n), n, back, err)
+			}
+		}
+		pos, err := decodeCursor(c)
+		switch {
+		case c == "" && (err != nil || pos != math.MaxInt64):
+			t.Fatalf("the empty cursor reads as %d, %v; want the top", pos, err)
+		case err != nil && !fault.Is(err, fault.Invalid):
+			t.Fatalf("cursor %q refused with %v, not as invalid", c, err)
+		case c != "" && err == nil && pos <= 0:
+			t.Fatalf("cursor %q reads as position %d", c, pos)
+		case c != "" && err == nil:
+			if back, err := decodeCursor(encodeCursor(pos)); err != nil || back != pos {
+				t.Fatalf("cursor %q reads as %d, whose cursor %q reads as %d, %v", c, pos, encodeCursor(pos), back, err)
+			}
+		}
+
+		want, ok := testkit.CanonicalID(c)
+		if follow.ValidID(c) != ok {
+			t.Fatalf("ValidID(%q) = %v, want %v", c, !ok, ok)
+		}
+		if ok && id(c) != want {
+			t.Fatalf("the store reads user id %q as %d", c, id(c))
+		}
+	})
+}
