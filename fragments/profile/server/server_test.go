@@ -36,7 +36,12 @@ type env struct {
 	redis  *testkit.Redis
 }
 
-func newEnv(t *testing.T, burst int) *env {
+// newEnv starts a profile server allowing burst sign-ins and sign-ups per
+// address and hour.
+func newEnv(t *testing.T, burst int) *env { return newEnvWith(t, burst, nil) }
+
+// newEnvWith is newEnv whose dependencies adjust (when not nil) changes.
+func newEnvWith(t *testing.T, burst int, adjust func(*server.Deps)) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, testkit.DBPath(t, "profile"))
@@ -59,11 +64,14 @@ func newEnv(t *testing.T, burst int) *env {
 		ratelimit.SignIn: {Count: burst, Period: time.Hour},
 		ratelimit.SignUp: {Count: burst, Period: time.Hour},
 	})
-	h := server.New(server.Deps{
+	d := server.Deps{
 		Accounts: profile.NewAccounts(st, profile.DefaultPasswords, bus),
 		Issuer:   iss, Logger: logger, Metrics: metrics, Limits: limits,
-	})
-	srv := httptest.NewServer(h)
+	}
+	if adjust != nil {
+		adjust(&d)
+	}
+	srv := httptest.NewServer(server.New(d))
 	t.Cleanup(srv.Close)
 	return &env{srv: srv, key: key, issuer: iss, redis: redis}
 }

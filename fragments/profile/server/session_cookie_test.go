@@ -1,51 +1,13 @@
 package server_test
 
 import (
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
-	"time"
 
 	"murmur/fragments/internal/auth"
-	"murmur/fragments/internal/events"
-	"murmur/fragments/internal/telemetry"
-	"murmur/fragments/internal/testkit"
-	"murmur/fragments/profile"
 	"murmur/fragments/profile/server"
-	"murmur/fragments/profile/store"
 )
-
-// newEnvWith starts a profile server whose dependencies adjust changes.
-func newEnvWith(t *testing.T, adjust func(*server.Deps)) *env {
-	t.Helper()
-	st, err := store.Open(context.Background(), testkit.DBPath(t, "profile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	redis := testkit.MustRedis(t)
-	logger := telemetry.NewLogger("error")
-	metrics := telemetry.NewMetrics("profile")
-	bus, err := events.Connect(redis.URL, logger, metrics.Registry)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bus.Close() })
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	iss := auth.NewIssuer(key, time.Hour)
-	d := server.Deps{
-		Accounts: profile.NewAccounts(st, profile.DefaultPasswords, bus),
-		Issuer:   iss, Logger: logger, Metrics: metrics,
-	}
-	adjust(&d)
-	srv := httptest.NewServer(server.New(d))
-	t.Cleanup(srv.Close)
-	return &env{srv: srv, key: key, issuer: iss, redis: redis}
-}
 
 // sessionCookie is the Set-Cookie header of an answer that sets or clears
 // the session cookie.
@@ -63,9 +25,9 @@ func sessionCookie(t *testing.T, r response) *http.Cookie {
 // The session cookie is Secure exactly when the browser reached murmur
 // over HTTPS, as the shell's nginx tells it, or always when so configured.
 func TestSessionCookieIsSecureOverHTTPS(t *testing.T) {
-	fromNginx := newEnvWith(t, func(*server.Deps) {})                                                 // the test's loopback client is a trusted proxy
-	fromElsewhere := newEnvWith(t, func(d *server.Deps) { d.TrustedProxies = []string{"192.0.2.1"} }) // it is not
-	configured := newEnvWith(t, func(d *server.Deps) { d.SecureCookies = true })
+	fromNginx := newEnvWith(t, 1000, func(*server.Deps) {})                                                 // the test's loopback client is a trusted proxy
+	fromElsewhere := newEnvWith(t, 1000, func(d *server.Deps) { d.TrustedProxies = []string{"192.0.2.1"} }) // it is not
+	configured := newEnvWith(t, 1000, func(d *server.Deps) { d.SecureCookies = true })
 	for i, tt := range []struct {
 		name   string
 		e      *env
