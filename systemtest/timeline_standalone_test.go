@@ -78,7 +78,8 @@ func TestJourneyStandaloneTimelineCardsWork(t *testing.T) {
 	if loc := Eval[string](t, tab, "location.pathname"); loc != "/timeline/tweets/u/poster" {
 		t.Errorf("author link went to %s, want the author's tweets under /timeline/tweets/", loc)
 	}
-	if n := Eval[int](t, tab, `document.styleSheets.length && document.styleSheets[0].cssRules.length`); n < 20 {
-		t.Errorf("the forwarded tweets page has %d CSS rules, want the common stylesheet", n)
-	}
+	// The page's elements can be there before its stylesheet has loaded:
+	// wait for the stylesheet, then fail if it never came.
+	Run(t, tab, waitFor("the forwarded tweets page's common stylesheet",
+		`document.styleSheets.length > 0 && document.styleSheets[0].cssRules.length >= 20`))
 }
