@@ -33,6 +33,16 @@ while read -r file name; do
   dir=./$(dirname "$file")
   echo "fuzz: $name ($dir) for $fuzztime"
   if ! "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime "$minimize" -parallel 1 "$dir" </dev/null >"$log" 2>&1; then
+    # Go 1.26's fuzzing coordinator can report "context deadline exceeded"
+    # when -fuzztime ends while a worker is mid-input (golang/go#75804,
+    # fixed in Go 1.27): no input failed and none was written. Only that
+    # exact outcome is let through; anything else fails the run.
+    if ! grep -q 'Failing input written' "$log" &&
+      [ "$(grep -E '^ {4}' "$log")" = "    context deadline exceeded" ]; then
+      echo "  $name: stopped by the fuzzing engine's deadline race (golang/go#75804), nothing failed"
+      count=$((count + 1))
+      continue
+    fi
     cat "$log"
     echo "fuzz: $name failed; the failing input is in $dir/testdata/fuzz/$name/" >&2
     exit 1
