@@ -43,8 +43,14 @@ func copyLines(dst io.Writer, src io.Reader) {
 		m, err := src.Read(buf[n:])
 		n += m
 		end := n
-		if err == nil && n < len(buf) {
-			end = bytes.LastIndexByte(buf[:n], '\n') + 1
+		if err == nil {
+			// Up to the last whole line; a full buffer without any line
+			// end is one line longer than the buffer, written in pieces.
+			if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+				end = i + 1
+			} else if n < len(buf) {
+				end = 0
+			}
 		}
 		if end > 0 {
 			dst.Write(buf[:end])

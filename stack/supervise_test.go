@@ -413,6 +413,24 @@ func TestCopyLinesKeepsLinesWhole(t *testing.T) {
 	}
 }
 
+// A buffer filled to the brim with lines, the last one cut by the buffer's
+// end, still writes only whole lines: the cut line goes with its rest.
+func TestCopyLinesKeepsLinesWholeWhenTheBufferFills(t *testing.T) {
+	var writes []string
+	w := writerFunc(func(p []byte) (int, error) { writes = append(writes, string(p)); return len(p), nil })
+	line := strings.Repeat("x", 99) + "\n"
+	input := strings.Repeat(line, 1000) // 100,000 bytes: more than the 64 KB buffer
+	copyLines(w, strings.NewReader(input))
+	if got := strings.Join(writes, ""); got != input {
+		t.Fatalf("copied %d bytes, want %d", len(got), len(input))
+	}
+	for i, wr := range writes {
+		if !strings.HasSuffix(wr, "\n") {
+			t.Errorf("write %d of %d ends inside a line", i, len(writes))
+		}
+	}
+}
+
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
