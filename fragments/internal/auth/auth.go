@@ -127,6 +127,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Viewer, error) {
 		return v.key(ctx, kid)
 	},
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+		// One spelling per token: base64 without padding and with the
+		// unused bits of the last character zero, as issued.
+		jwt.WithStrictDecoding(),
 		jwt.WithIssuer(issuer),
 		jwt.WithExpirationRequired(),
 		jwt.WithLeeway(leeway),

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -116,5 +117,29 @@ func TestJWKSVerifierFailsFastWhileProfileIsDown(t *testing.T) {
 	}
 	if n := fetches.Load(); n != 1 {
 		t.Errorf("%d fetches for 10 requests within a second of a failure, want 1", n)
+	}
+}
+
+// A token has one spelling: the same signature with the unused low bits of
+// its last base64 character set decodes to the same bytes under lenient
+// decoding, and must be refused all the same.
+func TestTokensHaveOneSpelling(t *testing.T) {
+	_, key, _ := ed25519.GenerateKey(nil)
+	v := auth.NewVerifier(key.Public().(ed25519.PublicKey))
+	tok, _, err := auth.NewIssuer(key, time.Minute).Issue(auth.Viewer{ID: "7", Handle: "g"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(context.Background(), tok); err != nil {
+		t.Fatalf("the token as issued: %v", err)
+	}
+	// A 64-byte signature is 86 characters: the last one carries 2 unused bits.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, tok[len(tok)-1])
+	for bits := 1; bits < 4; bits++ {
+		other := tok[:len(tok)-1] + string(alphabet[last|bits])
+		if _, err := v.Verify(context.Background(), other); err == nil {
+			t.Errorf("the token spelled with low bits %d in its last character was accepted", bits)
+		}
 	}
 }

@@ -89,7 +89,7 @@ func genuine(token string, key func(kid string) ed25519.PublicKey, v Viewer) err
 	}
 	// Header parameter names are case-sensitive (RFC 7515): read as a map.
 	var header map[string]any
-	if raw, err := base64.RawURLEncoding.DecodeString(parts[0]); err != nil || json.Unmarshal(raw, &header) != nil {
+	if raw, err := base64.RawURLEncoding.Strict().DecodeString(parts[0]); err != nil || json.Unmarshal(raw, &header) != nil {
 		return fmt.Errorf("the header does not decode (%v)", err)
 	}
 	if header["alg"] != "EdDSA" {
@@ -100,7 +100,7 @@ func genuine(token string, key func(kid string) ed25519.PublicKey, v Viewer) err
 	if pub == nil {
 		return fmt.Errorf("kid %q names no key", kid)
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
 	if err != nil || !ed25519.Verify(pub, []byte(parts[0]+"."+parts[1]), sig) {
 		return fmt.Errorf("not signed by the key kid %q names (%v)", kid, err)
 	}
@@ -110,7 +110,7 @@ func genuine(token string, key func(kid string) ed25519.PublicKey, v Viewer) err
 		Exp    *json.Number `json:"exp"` // a number, or a string holding one, as the JWT library reads it
 		Handle any          `json:"handle"`
 	}
-	if raw, err := base64.RawURLEncoding.DecodeString(parts[1]); err != nil || json.Unmarshal(raw, &c) != nil {
+	if raw, err := base64.RawURLEncoding.Strict().DecodeString(parts[1]); err != nil || json.Unmarshal(raw, &c) != nil {
 		return fmt.Errorf("the claims do not decode (%v)", err)
 	}
 	if c.Exp == nil {

@@ -3,7 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,7 +43,12 @@ func originAllowed(r *http.Request) bool {
 	return err == nil && strings.EqualFold(u.Host, r.Host)
 }
 
-var sinceParam = regexp.MustCompile(`^[0-9]{1,19}$`)
+// validSince reports whether since is a tweet id ("0" for none): digits
+// that fit a tweet id's 63 bits, so the catch-up can start from it.
+func validSince(since string) bool {
+	_, err := strconv.ParseUint(since, 10, 63)
+	return err == nil
+}
 
 // socket serves /timeline/ws (HTML for hx-ws) and /timeline/api/stream
 // (JSON events). Only a signed-in viewer may open one: the handshake of
@@ -60,7 +65,7 @@ func (s *server) socket(format live.Format) gin.HandlerFunc {
 			return
 		}
 		since := c.Query("since")
-		if since != "" && !sinceParam.MatchString(since) {
+		if since != "" && !validSince(since) {
 			refuse(c, http.StatusUnprocessableEntity, "since must be a tweet id.")
 			return
 		}
