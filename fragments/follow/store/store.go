@@ -145,7 +145,9 @@ func decodeCursor(c string) (int64, error) {
 		return 0, errCursor
 	}
 	n, err := strconv.ParseInt(string(raw), 10, 64)
-	if err != nil || n <= 0 {
+	// Only the spelling this store writes: "KzQy" (+42) or "MDQy" (042)
+	// name no place it ever gave out.
+	if err != nil || n <= 0 || encodeCursor(n) != c {
 		return 0, errCursor
 	}
 	return n, nil
