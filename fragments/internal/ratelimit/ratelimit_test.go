@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,24 +11,6 @@ import (
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/testkit"
 )
-
-// clock is a test's movable time.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // threePerHour limits posts to three an hour.
 var threePerHour = map[string]config.Limit{Post: {Count: 3, Period: time.Hour}}
@@ -90,7 +71,7 @@ func TestLimitIsSharedBetweenInstances(t *testing.T) {
 // instances share one allowance again.
 func TestFallsBackPerProcessWhileRedisIsDown(t *testing.T) {
 	rd := testkit.MustRedis(t)
-	clk := &clock{now: time.Now()}
+	clk := testkit.NewClock(time.Now())
 	a := MustConnect(t, rd.URL, threePerHour, WithClock(clk.Now))
 	b := MustConnect(t, rd.URL, threePerHour, WithClock(clk.Now))
 	mustAllow(t, a, "shared", "ada")
@@ -128,7 +109,7 @@ func TestFallsBackPerProcessWhileRedisIsDown(t *testing.T) {
 // Without Redis at all (no client) allowances are per process, refilled
 // evenly over the period by the injected clock.
 func TestPerProcessAllowanceRefills(t *testing.T) {
-	clk := &clock{now: time.Now()}
+	clk := testkit.NewClock(time.Now())
 	l := New(nil, threePerHour, WithClock(clk.Now))
 	for range 3 {
 		mustAllow(t, l, "full", "ada")

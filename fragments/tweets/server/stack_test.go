@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,24 +29,6 @@ import (
 	"murmur/fragments/tweets/store"
 )
 
-// clock is a test's movable time.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // stack is a real tweets service with its own SQLite file, a real Redis,
 // and a real profile service for author lookups.
 type stack struct {
@@ -57,7 +38,7 @@ type stack struct {
 	Tweets   *tweets.Service
 	Store    *store.Store
 	People   *people.Client
-	Clock    *clock
+	Clock    *testkit.Clock
 	profile  *profiletest.Server
 	sessions *testkit.Sessions
 }
@@ -82,7 +63,7 @@ func mustStack(t *testing.T, options ...stackOption) *stack {
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
 	s := &stack{Redis: testkit.MustRedis(t), sessions: testkit.MustSessions(t),
-		Clock: &clock{now: time.Now().UTC()}}
+		Clock: testkit.NewClock(time.Now().UTC())}
 
 	s.profile = profiletest.MustServer(t, s.sessions)
 
