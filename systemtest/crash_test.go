@@ -341,10 +341,7 @@ func mustFallbacks(t *testing.T, page []byte) map[string][]string {
 // stayed open through the others' restarts.
 func TestServicesComeBackAfterACrashUnderLoad(t *testing.T) {
 	s := MustStack(t, WithRestarts(2*time.Second))
-	reader := NewClient(s.URL())
-	reader.MustSignUp(t, "reader", "password-reader", "Reader")
-	author := NewClient(s.URL())
-	mustFollowUser(t, reader, author.MustSignUp(t, "author", "password-author", "Author").ID)
+	reader, author := mustReaderOf(t, s.URL(), "author", "Author")
 	// The reader follows none of the load's writers: their socket stays
 	// quiet but for the author.
 	load := newWriteLoad(t, s.URL(), 3)
@@ -444,10 +441,7 @@ func (s *stream) receives(t *testing.T, text string, within time.Duration) bool 
 // in the moments before the timeline has subscribed again.
 func TestRedisCrashUnderLoad(t *testing.T) {
 	s := MustStack(t, WithRestarts(time.Second))
-	reader := NewClient(s.URL())
-	reader.MustSignUp(t, "reader", "password-reader", "Reader")
-	author := NewClient(s.URL())
-	mustFollowUser(t, reader, author.MustSignUp(t, "author", "password-author", "Author").ID)
+	reader, author := mustReaderOf(t, s.URL(), "author", "Author")
 	load := newWriteLoad(t, s.URL(), 3)
 	live := mustStream(t, s.URL(), reader, "")
 

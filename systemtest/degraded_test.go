@@ -56,11 +56,7 @@ func mustRestart(t *testing.T, s *stack.Stack, name string) {
 // browser, and in the JSON API — and the whole home returns with follow.
 func TestHomeWithFollowDown(t *testing.T) {
 	s := MustStack(t)
-	reader := NewClient(s.URL())
-	reader.MustSignUp(t, "reader", "password-reader", "Reader")
-	bob := NewClient(s.URL())
-	bobUser := bob.MustSignUp(t, "bob", "password-bob", "Bob")
-	mustFollowUser(t, reader, bobUser.ID)
+	reader, bob := mustReaderOf(t, s.URL(), "bob", "Bob")
 	mustTweet(t, bob, "bob while follow is up")
 	mustTweet(t, reader, "my own words")
 	if p := mustHome(t, reader, ""); len(p.Items) != 2 {
@@ -316,11 +312,7 @@ func mustStyledErrorPage(t *testing.T, c *Client, tab context.Context, path stri
 // arrive again.
 func TestJourneyLiveUpdatesPaused(t *testing.T) {
 	s := MustStack(t)
-	reader := NewClient(s.URL())
-	reader.MustSignUp(t, "reader", "password-reader", "Reader")
-	bob := NewClient(s.URL())
-	bobUser := bob.MustSignUp(t, "bob", "password-bob", "Bob")
-	mustFollowUser(t, reader, bobUser.ID)
+	_, bob := mustReaderOf(t, s.URL(), "bob", "Bob")
 	mustTweet(t, bob, "before anything")
 
 	tab := MustBrowser(t)

@@ -43,6 +43,17 @@ func mustFollowUser(t *testing.T, c *Client, id string) {
 	c.MustJSON(t, http.StatusNoContent, "PUT", "/follow/api/following/"+id, nil, nil)
 }
 
+// mustReaderOf signs up "reader" and an author (handle, password
+// "password-<handle>", display name name) on the murmur at base, the
+// reader following the author.
+func mustReaderOf(t *testing.T, base, handle, name string) (reader, author *Client) {
+	t.Helper()
+	reader, author = NewClient(base), NewClient(base)
+	reader.MustSignUp(t, "reader", "password-reader", "Reader")
+	mustFollowUser(t, reader, author.MustSignUp(t, handle, "password-"+handle, name).ID)
+	return reader, author
+}
+
 func mustUnfollowUser(t *testing.T, c *Client, id string) {
 	t.Helper()
 	c.MustJSON(t, http.StatusNoContent, "DELETE", "/follow/api/following/"+id, nil, nil)
