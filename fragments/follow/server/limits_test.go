@@ -3,31 +3,19 @@ package server_test
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/ratelimit"
+	"murmur/fragments/internal/testkit"
 )
 
-// checkRefused asserts a 429 that says when to come back: Retry-After in
-// whole seconds, and the refusal's words in the body.
+// checkRefused asserts a 429 that says when to come back (testkit.CheckRefused).
 func checkRefused(t *testing.T, what string, r reply) {
 	t.Helper()
-	if r.Status != http.StatusTooManyRequests {
-		t.Fatalf("%s: status %d, want 429; body %s", what, r.Status, r.Body)
-	}
-	if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs < 1 {
-		t.Errorf("%s: Retry-After %q, want a positive number of seconds", what, r.Header.Get("Retry-After"))
-	}
-	if !strings.Contains(r.Body, "You have followed a lot of people in a short time. Try again in") {
-		t.Errorf("%s: body %s, want the reason and when to try again", what, r.Body)
-	}
-	if r.Header.Get("HX-Trigger") != "" {
-		t.Errorf("%s: a refusal fired HX-Trigger %q", what, r.Header.Get("HX-Trigger"))
-	}
+	testkit.CheckRefused(t, what, r.Status, r.Header, r.Body, "You have followed a lot of people in a short time. Try again in")
 }
 
 // Following is limited per account, through the API, the follow button

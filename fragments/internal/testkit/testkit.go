@@ -9,8 +9,10 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net"
+	"net/http"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,4 +121,25 @@ func (s *Sessions) Token(tb testing.TB, id, handle string) string {
 		tb.Fatal(err)
 	}
 	return tok
+}
+
+// CheckRefused asserts a rate-limit refusal: status 429, a Retry-After of
+// a positive whole number of seconds, each of words in the body, and no
+// HX-Trigger (nothing changed, so no widget is told to refresh).
+func CheckRefused(tb testing.TB, what string, status int, header http.Header, body string, words ...string) {
+	tb.Helper()
+	if status != http.StatusTooManyRequests {
+		tb.Fatalf("%s: status %d, want 429; body %s", what, status, body)
+	}
+	if secs, err := strconv.Atoi(header.Get("Retry-After")); err != nil || secs < 1 {
+		tb.Errorf("%s: Retry-After %q, want a positive number of seconds", what, header.Get("Retry-After"))
+	}
+	for _, w := range words {
+		if !strings.Contains(body, w) {
+			tb.Errorf("%s: body %s, want it to say %q", what, body, w)
+		}
+	}
+	if h := header.Get("HX-Trigger"); h != "" {
+		tb.Errorf("%s: a refusal fired HX-Trigger %q", what, h)
+	}
 }

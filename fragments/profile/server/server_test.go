@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -291,19 +290,10 @@ func TestSessions(t *testing.T) {
 	})
 }
 
-// checkRefused asserts a 429 that says when to come back: a Retry-After
-// of whole seconds, and a message for people in the body.
+// checkRefused asserts a 429 that says when to come back (testkit.CheckRefused).
 func checkRefused(t *testing.T, r response, message string) {
 	t.Helper()
-	if r.status != http.StatusTooManyRequests {
-		t.Fatalf("status %d, want 429; body %s", r.status, r.body)
-	}
-	if secs, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || secs < 1 {
-		t.Errorf("Retry-After %q, want a positive number of seconds", r.header.Get("Retry-After"))
-	}
-	if !strings.Contains(r.body, message) || !strings.Contains(r.body, "Try again in") {
-		t.Errorf("body %s, want %q and when to try again", r.body, message)
-	}
+	testkit.CheckRefused(t, "refusal", r.status, r.header, r.body, message, "Try again in")
 }
 
 // Sign-in and sign-up attempts are limited per client address, through

@@ -2,34 +2,21 @@ package server_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/ratelimit"
+	"murmur/fragments/internal/testkit"
 	"murmur/fragments/tweets/tweetstest"
 )
 
-// checkRefused asserts a 429 that says when to come back: Retry-After in
-// whole seconds, and the refusal's words in the body.
+// checkRefused asserts a 429 that says when to come back (testkit.CheckRefused).
 func checkRefused(t *testing.T, what string, r response, message string) {
 	t.Helper()
-	if r.Status != http.StatusTooManyRequests {
-		t.Fatalf("%s: status %d, want 429; body %s", what, r.Status, r)
-	}
-	if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs < 1 {
-		t.Errorf("%s: Retry-After %q, want a positive number of seconds", what, r.Header.Get("Retry-After"))
-	}
-	if body := r.String(); !strings.Contains(body, message) || !strings.Contains(body, "Try again in") {
-		t.Errorf("%s: body %s, want %q and when to try again", what, body, message)
-	}
-	if r.Header.Get("HX-Trigger") != "" {
-		t.Errorf("%s: a refusal fired HX-Trigger %q", what, r.Header.Get("HX-Trigger"))
-	}
+	testkit.CheckRefused(t, what, r.Status, r.Header, r.String(), message, "Try again in")
 }
 
 // Posting is limited per account, through the API and the compose box
