@@ -25,6 +25,23 @@ import (
 type Store struct {
 	// DB is the database the store's queries run on.
 	DB *sql.DB
+	// batch shares transactions between writes that arrive together (see
+	// Write); nil in a Store made by hand, whose writes each take their own.
+	batch *batch
+}
+
+// Write runs fn in a write transaction, as InTx does, except that writes
+// arriving while another transaction is under way share the next one
+// (group commit, see batch): fn runs inside a savepoint of it, so fn's
+// error undoes fn's writes only. fn may be run a second time, in a
+// transaction of its own, when the shared one fails: it must set whatever
+// it reports from scratch each time it runs. A write the storage refuses is
+// Unavailable, as with InTx.
+func (s Store) Write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.batch == nil {
+		return InTx(ctx, s.DB, fn)
+	}
+	return s.batch.write(ctx, fn)
 }
 
 // Close closes the database.
@@ -45,7 +62,7 @@ func OpenStore[S any](ctx context.Context, path string, fsys fs.FS, wrap func(St
 		var none S
 		return none, err
 	}
-	return wrap(Store{DB: db}), nil
+	return wrap(Store{DB: db, batch: &batch{db: db}}), nil
 }
 
 // Open opens (creating when needed) the SQLite file at path and applies the

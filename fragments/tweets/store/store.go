@@ -82,7 +82,8 @@ func (s *Store) MediaFile(ctx context.Context, id string) (tweets.MediaFile, err
 func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Tweet, error) {
 	t := tweets.Tweet{Author: tweets.Author{ID: n.AuthorID}, Text: n.Text,
 		Media: []tweets.Media{}, CreatedAt: n.CreatedAt}
-	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		t.Media, t.InReplyToID, t.InReplyToAuthorID = []tweets.Media{}, nil, ""
 		var parent sql.NullInt64
 		if n.InReplyTo != 0 {
 			// Counted first: the write lock (taken at BEGIN) holds until
@@ -271,7 +272,8 @@ func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (b
 	}
 	var deleted bool
 	var author string
-	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		deleted = false
 		var parent sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT author_id, in_reply_to_id FROM tweets WHERE id = ?`, n).Scan(&author, &parent)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -318,7 +320,8 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 		return tweets.Like{}, errNoTweet
 	}
 	l := tweets.Like{TweetID: tweetID, UserID: userID, Liked: liked}
-	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		l.Changed = false
 		err := tx.QueryRowContext(ctx, `SELECT author_id FROM tweets WHERE id = ?`, n).Scan(&l.AuthorID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNoTweet
