@@ -73,7 +73,7 @@ func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bo
 func (s *Store) changed(ctx context.Context, query string, args ...any) (bool, error) {
 	var changed bool
 	err := s.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
+		res, err := s.ExecIn(ctx, tx, query, args...)
 		if err != nil {
 			return err
 		}

@@ -11,14 +11,14 @@ import (
 
 // keepEntities records the hashtags and mentions of a tweet being written,
 // in its write transaction.
-func keepEntities(ctx context.Context, tx *sql.Tx, id int64, text string) error {
+func (s *Store) keepEntities(ctx context.Context, tx *sql.Tx, id int64, text string) error {
 	for _, tag := range entities.Tags(text) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (tag, tweet_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, tag, id); err != nil {
+		if _, err := s.ExecIn(ctx, tx, `INSERT INTO tags (tag, tweet_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, tag, id); err != nil {
 			return err
 		}
 	}
 	for _, handle := range entities.Mentions(text) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO mentions (handle, tweet_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, handle, id); err != nil {
+		if _, err := s.ExecIn(ctx, tx, `INSERT INTO mentions (handle, tweet_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, handle, id); err != nil {
 			return err
 		}
 	}
@@ -69,7 +69,7 @@ func (s *Store) backfillEntities(ctx context.Context) error {
 				return err
 			}
 			for _, t := range batch {
-				if err := keepEntities(ctx, tx, t.id, t.text); err != nil {
+				if err := s.keepEntities(ctx, tx, t.id, t.text); err != nil {
 					return err
 				}
 			}
