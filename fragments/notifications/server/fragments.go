@@ -259,4 +259,3 @@ func (s *server) readFragment(c *gin.Context) {
 
 // NotificationsRead is the HX-Trigger event of notifications marked read.
 const NotificationsRead = "notifications-read"
-
