@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -61,7 +62,7 @@ func (e *env) event(t *testing.T, topic string, payload any) {
 	t.Helper()
 	data, _ := json.Marshal(payload)
 	e.entry++
-	if err := e.inbox.Handle(context.Background(), events.Entry{Topic: topic, ID: time.Now().Format("20060102150405") + "-" + string(rune('0'+e.entry%10)) + strings.Repeat("0", e.entry/10), Payload: data}); err != nil {
+	if err := e.inbox.Handle(context.Background(), events.Entry{Topic: topic, ID: fmt.Sprintf("%d-%d", time.Now().UnixMilli(), e.entry), Payload: data}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -183,10 +184,8 @@ func TestBadInputIsAProblem(t *testing.T) {
 func TestListFragmentGroupsAndEscapes(t *testing.T) {
 	e := mustEnv(t)
 	ann := e.profile.MustUser(t, "ann", "Ann")
-	var likers []string
 	for _, h := range []string{"bob", "cyd", "dee", "eve"} {
 		u := e.profile.MustUser(t, h, "<i>"+h+"</i>")
-		likers = append(likers, u.ID)
 		e.event(t, events.LikeChanged, events.LikeChangedPayload{TweetID: "900", AuthorID: ann.ID, UserID: u.ID, Liked: true})
 	}
 	req, _ := http.NewRequest("GET", e.srv.URL+"/notifications/frag/list", nil)

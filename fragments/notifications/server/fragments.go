@@ -131,7 +131,7 @@ func (g group) Second() *actor {
 
 // marks are the kinds' signs.
 var marks = map[notifications.Kind]string{
-	notifications.Follow: "👤", notifications.Like: "♥", notifications.Reply: "↩",
+	notifications.Follow: "+", notifications.Like: "♥", notifications.Reply: "↩",
 	notifications.Mention: "@", notifications.Boost: "⟳",
 }
 
