@@ -87,8 +87,8 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 		if n.InReplyTo != 0 {
 			// Counted first: the write lock (taken at BEGIN) holds until
 			// commit, so the replied-to tweet cannot go in between.
-			err := tx.QueryRowContext(ctx, `UPDATE tweets SET reply_count = reply_count + 1 WHERE id = ? RETURNING author_id`,
-				n.InReplyTo).Scan(&t.InReplyToAuthorID)
+			err := tx.QueryRowContext(ctx, `UPDATE tweets SET reply_count = reply_count + 1 WHERE id = ? RETURNING author_id, reply_count`,
+				n.InReplyTo).Scan(&t.InReplyToAuthorID, &t.InReplyToReplyCount)
 			if errors.Is(err, sql.ErrNoRows) {
 				return errNoParent
 			}
