@@ -38,13 +38,14 @@ func TestJourneyConversation(t *testing.T) {
 	Run(t, adaHome, WaitText(card+" .reply-count", "1"), waitFor("the live socket", `!!document.querySelector(".timeline-live")`))
 
 	adaPage := MustBrowser(t)
+	pageWatch := MustWatchPolicy(t, adaPage)
 	signInInBrowser(t, adaPage, s.URL(), "ada", "password-ada")
 	Run(t, adaPage,
 		WaitText(card+" .tweet-text", "What should murmur do next?"),
 		chromedp.Click(chromedp.CSS(card+" a.permalink")),
 		WaitText("[data-testid=focus-tweet]", "What should murmur do next?"),
 		WaitText("#replies-of-"+root, "Replies, surely."),
-		waitFor("the conversation socket", `!!document.querySelector("[data-conversation-live]")`),
+		waitFor("the conversation socket to open", `!!document.querySelector("[data-conversation-live]") && window.murmurSocketOpen === true`),
 	)
 	if url := Eval[string](t, adaPage, `location.pathname`); url != "/u/ada/status/"+root {
 		t.Errorf("the card's time leads to %s, want /u/ada/status/%s", url, root)
@@ -52,6 +53,7 @@ func TestJourneyConversation(t *testing.T) {
 	Screenshot(t, adaPage, "tweet-page")
 
 	bob := MustBrowser(t)
+	bobWatch := MustWatchPolicy(t, bob)
 	signInInBrowser(t, bob, s.URL(), "bob", "password-bob")
 	t.Run("bob opens the reply box under the card", func(t *testing.T) {
 		Run(t, bob,
@@ -87,6 +89,7 @@ func TestJourneyConversation(t *testing.T) {
 			WaitGone(card+" .reply-slot form"),
 			WaitText(card+" .reply-count", "2"),
 		)
+		bobWatch.Check(t, bob, "replying from a card")
 	})
 
 	t.Run("ada's open tweet page shows the reply live", func(t *testing.T) {
@@ -95,6 +98,7 @@ func TestJourneyConversation(t *testing.T) {
 			WaitText("[data-testid=focus-tweet] .reply-count", "2"),
 		)
 		Screenshot(t, adaPage, "reply-arrived")
+		pageWatch.Check(t, adaPage, "the tweet page")
 		ids := Eval[[]string](t, adaPage, `[...document.querySelectorAll("#replies-of-`+root+` article.tweet")].map(a => a.dataset.tweetId)`)
 		if len(ids) != 2 || ids[0] != thread {
 			t.Errorf("replies on the page = %v, want ada's own thread (%s) first, then bob's", ids, thread)

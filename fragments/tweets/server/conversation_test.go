@@ -237,7 +237,7 @@ func TestConversationFragment(t *testing.T) {
 	if more := `<a class="more-replies" href="/tweets/u/ada/status/` + d4.ID + `">`; !strings.Contains(rest, more) {
 		t.Errorf("the last level shown has no link to the rest (%s): %s", more, rest)
 	}
-	if !strings.Contains(rest, `hx-trigger="reply-created from:body"`) {
+	if !strings.Contains(rest, `hx-trigger="reply-created from:body, tweet-deleted from:body"`) {
 		t.Error("the replies do not read themselves again on reply-created")
 	}
 
