@@ -29,7 +29,7 @@ var ssiVariable = regexp.MustCompile(`\$\{(\w+)\}`)
 // Pages are the page files nginx serves with SSI: its own, and those a
 // service of the list brings (notifications.html), rendered whether or not
 // that service is listed; nginx serves them only while it is.
-var Pages = []string{"home.html", "welcome.html", "user.html", "notifications.html"}
+var Pages = []string{"home.html", "welcome.html", "user.html", "status.html", "notifications.html"}
 
 // ErrorDir is the folder of the site holding the pages nginx answers its
 // own errors with (error_page): an internal location, reached only by
@@ -46,6 +46,10 @@ var ErrorPages = map[string]layout.ErrorPage{
 	// /u/ location in nginx.conf.tmpl).
 	"no-account.html": {Title: "No such account", Status: 404, Heading: "This account doesn’t exist",
 		Message: "No one on murmur has that handle. Check the spelling, or search for people from the home page.", Home: "/"},
+	// /u/<handle>/status/<id> when tweets says that person wrote no such
+	// tweet (see the status location in nginx.conf.tmpl).
+	"no-tweet.html": {Title: "No such tweet", Status: 404, Heading: "This tweet doesn’t exist",
+		Message: "It may have been deleted, or the link is not quite right.", Home: "/"},
 	// A service that cannot be reached or answers too late, for a page
 	// rather than a fragment (500, 502, 503, 504: the status stays).
 	"unavailable.html": {Title: "Unavailable", Heading: "murmur can’t answer right now",

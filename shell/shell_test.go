@@ -98,3 +98,29 @@ func TestSlotsFollowTheList(t *testing.T) {
 		t.Errorf("the person's page does not fill its handle into the slot's fragment:\n%s", user)
 	}
 }
+
+// A tweet's page composes the conversation from tweets and its live part
+// from timeline, both for the tweet nginx names in $tweet_id, beside the
+// author's card ($handle); the retry markers name the same fragments.
+func TestTweetPageIncludes(t *testing.T) {
+	dir := t.TempDir()
+	if err := Render(dir, services.All()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "status.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	for _, want := range []string{
+		`<!--# include virtual="/_ssi/tweets/frag/tweets/${tweet_id}/conversation"`,
+		`<!--# include virtual="/_ssi/timeline/frag/conversation/${tweet_id}"`,
+		`<!--# include virtual="/_ssi/profile/frag/users/${handle}"`,
+		`<template data-murmur-fragment="/tweets/frag/tweets/<!--# echo var="tweet_id" encoding="entity" -->/conversation">`,
+		"<strong>This tweet</strong> can’t be shown right now",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("status.html lacks %s", want)
+		}
+	}
+}

@@ -47,6 +47,14 @@ type ConversationEntry struct {
 	// Depth is 1 for a reply to the conversation's tweet, 2 for a reply
 	// to that, and so on; 0 for the tweets above it.
 	Depth int
+	// Thread is set on the replies that continue the conversation's tweet
+	// as a thread: its author's first reply to it, that author's first
+	// reply to that, and so on. They lead the descendants, in order.
+	Thread bool
+	// Level is how far a reply is indented below the conversation's tweet
+	// when the thread reads as one with it: 1 for the thread's replies and
+	// the direct replies, one more for each reply below; 0 above.
+	Level int
 }
 
 // Conversation is what surrounds a tweet: the chain of tweets it answers
@@ -129,6 +137,7 @@ func (s *Service) Conversation(ctx context.Context, id string, viewer auth.Viewe
 	}
 	for i, r := range page {
 		c.Descendants[i] = entryOf(r.ThreadNode, r.depth, byID)
+		c.Descendants[i].Thread, c.Descendants[i].Level = r.thread, r.level
 	}
 	return c, nil
 }
@@ -148,6 +157,9 @@ func entryOf(n ThreadNode, depth int, tweets map[string]*Tweet) ConversationEntr
 type threaded struct {
 	ThreadNode
 	depth int
+	// thread and level are ConversationEntry's Thread and Level.
+	thread bool
+	level  int
 	// shown is false for a deleted reply with no living reply below it:
 	// it has its place in the order (a cursor may name it) but is not
 	// listed.
@@ -171,19 +183,26 @@ func threadOrder(root int64, rootAuthor string, replies []ThreadNode) []threaded
 		})
 	}
 	out := make([]threaded, 0, len(replies))
-	var walk func(parent int64, depth int) (living bool)
-	walk = func(parent int64, depth int) bool {
+	// A parent in the thread (the root among them) passes the thread on to
+	// its first reply, when that is the root author's own and not deleted.
+	var walk func(parent int64, depth, level int, inThread bool) (living bool)
+	walk = func(parent int64, depth, level int, inThread bool) bool {
 		living := false
-		for _, c := range children[parent] {
+		for k, c := range children[parent] {
 			i := len(out)
-			out = append(out, threaded{ThreadNode: c, depth: depth})
-			below := walk(c.ID, depth+1)
+			thread := inThread && k == 0 && c.AuthorID == rootAuthor && !c.Deleted
+			lvl := level
+			if thread {
+				lvl = 1
+			}
+			out = append(out, threaded{ThreadNode: c, depth: depth, thread: thread, level: lvl})
+			below := walk(c.ID, depth+1, lvl+1, thread)
 			out[i].shown = !c.Deleted || below
 			living = living || out[i].shown
 		}
 		return living
 	}
-	walk(root, 1)
+	walk(root, 1, 1, true)
 	return out
 }
 

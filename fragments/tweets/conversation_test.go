@@ -101,6 +101,20 @@ func TestConversationOrder(t *testing.T) {
 	if got := c.describe(conv.Descendants); got != want {
 		t.Errorf("descendants of root:\n got %s\nwant %s\n(the author's own replies first, then others, oldest first; depth first)", got, want)
 	}
+	// The thread reads as one with root: its replies are not indented
+	// further each, and what answers them is indented from there.
+	var levels []string
+	for _, e := range conv.Descendants {
+		mark := ""
+		if e.Thread {
+			mark = "*"
+		}
+		levels = append(levels, fmt.Sprintf("%s%s/%d", mark, c.texts[e.ID], e.Level))
+	}
+	wantLevels := "*thread 2/1 *thread 3/1 *thread 4/1 cyd on 3/2 bob answers/1 ada to bob/2 bob to ada/3 bob again/1"
+	if got := strings.Join(levels, " "); got != wantLevels {
+		t.Errorf("thread marks and levels:\n got %s\nwant %s", got, wantLevels)
+	}
 	if len(conv.Ancestors) != 0 || conv.Next != "" {
 		t.Errorf("root has ancestors %s and next %q, want none", c.describe(conv.Ancestors), conv.Next)
 	}

@@ -53,6 +53,9 @@ type Tweet struct {
 	// InReplyToAuthorID wrote the replied-to tweet; known only to the
 	// write that creates a reply, which announces it.
 	InReplyToAuthorID string `json:"-"`
+	// InReplyToReplyCount is the replied-to tweet's reply_count with this
+	// reply counted; known only to the write that creates a reply.
+	InReplyToReplyCount int `json:"-"`
 }
 
 // MediaFile is the stored bytes of an image.
@@ -301,6 +304,7 @@ func (s *Service) post(ctx context.Context, author auth.Viewer, text string, med
 	payload := events.TweetCreatedPayload{Tweet: t.event(), AuthorID: author.ID}
 	if t.InReplyToAuthorID != "" {
 		payload.InReplyToAuthorID = &t.InReplyToAuthorID
+		payload.InReplyToReplyCount = &t.InReplyToReplyCount
 	}
 	s.bus.Publish(ctx, events.TweetCreated, payload)
 	return t, nil

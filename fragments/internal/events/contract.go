@@ -104,6 +104,10 @@ type TweetCreatedPayload struct {
 	// InReplyToAuthorID wrote the tweet a reply answers (who may be told
 	// of it, whose followers may see it); null when the tweet is no reply.
 	InReplyToAuthorID *string `json:"in_reply_to_author_id"`
+	// InReplyToReplyCount is the replied-to tweet's reply_count with this
+	// reply counted, so open pages can show it without asking tweets;
+	// null when the tweet is no reply.
+	InReplyToReplyCount *int `json:"in_reply_to_reply_count"`
 }
 
 // TweetDeletedPayload announces that a tweet is gone.

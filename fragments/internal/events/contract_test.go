@@ -191,10 +191,11 @@ func TestReplyKeepsTheContract(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	one := 1
 	want := []events.TweetCreatedPayload{
 		{AuthorID: ada.ID, Tweet: events.Tweet{ID: root.ID, Author: events.Author{ID: ada.ID, Handle: "ada", DisplayName: "Ada"},
 			Text: "a question", Media: []events.Media{}, CreatedAt: root.CreatedAt}},
-		{AuthorID: bob.ID, InReplyToAuthorID: &ada.ID, Tweet: events.Tweet{ID: reply.ID, Author: events.Author{ID: bob.ID, Handle: "bob", DisplayName: "Bob"},
+		{AuthorID: bob.ID, InReplyToAuthorID: &ada.ID, InReplyToReplyCount: &one, Tweet: events.Tweet{ID: reply.ID, Author: events.Author{ID: bob.ID, Handle: "bob", DisplayName: "Bob"},
 			Text: "an answer", Media: []events.Media{}, InReplyToID: &root.ID, CreatedAt: reply.CreatedAt}},
 	}
 	for _, w := range want {

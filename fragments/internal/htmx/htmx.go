@@ -4,6 +4,7 @@
 package htmx
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,25 @@ func TriggerOnBody(c *gin.Context, events ...string) {
 	c.Header("HX-Trigger", "{"+strings.Join(parts, ",")+"}")
 }
 
+// TriggerWithDetail fires one event on body carrying detail, which
+// listeners read as the event's detail (a reply's new count, for the cards
+// that show it). detail must marshal to a JSON object; its "target" member
+// is htmx's and is set to body.
+func TriggerWithDetail(c *gin.Context, event string, detail map[string]any) {
+	d := make(map[string]any, len(detail)+1)
+	for k, v := range detail {
+		d[k] = v
+	}
+	d["target"] = "body"
+	b, err := json.Marshal(map[string]any{event: d})
+	if err != nil {
+		// Only values JSON cannot hold fail; fire the event bare rather than not at all.
+		TriggerOnBody(c, event)
+		return
+	}
+	c.Header("HX-Trigger", string(b))
+}
+
 // The events widgets fire at each other through HX-Trigger; listeners name
 // them in hx-trigger="<event> from:body".
 const (
@@ -39,4 +59,9 @@ const (
 	FollowChanged  = "follow-changed"
 	SessionChanged = "session-changed"
 	ProfileChanged = "profile-changed"
+	// ReplyCreated names a new reply; its detail (TriggerWithDetail) holds
+	// the reply's "id", the "in_reply_to_id" it answers and that tweet's
+	// new "reply_count". The live socket fires it too, for replies posted
+	// elsewhere to a conversation the page shows.
+	ReplyCreated = "reply-created"
 )

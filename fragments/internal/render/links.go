@@ -63,6 +63,13 @@ func (l Links) User(handle string) string {
 	return l.Mount + "/u/" + url.PathEscape(handle)
 }
 
+// Status is the page of one tweet, by the person with the given handle:
+// the shell's /u/<handle>/status/<id>, or the same path under the
+// service's own prefix. The id is escaped too, though tweet ids are digits.
+func (l Links) Status(handle, id string) string {
+	return l.User(handle) + "/status/" + url.PathEscape(id)
+}
+
 // Page returns an empty page in the common layout for this request.
 func (l Links) Page(title string) layout.Page {
 	p := layout.Page{Title: title, Home: l.Home(), StaticPrefix: "/static"}

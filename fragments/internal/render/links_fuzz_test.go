@@ -67,6 +67,16 @@ func FuzzLinks(f *testing.F) {
 			if back, err := url.PathUnescape(segment); err != nil || back != handle {
 				t.Fatalf("the link to %q is %q, which names %q (%v)", handle, user, back, err)
 			}
+			// A tweet's page is its author's page, then /status/ and the
+			// id as one escaped segment (the handle stands in for an id).
+			status := l.Status(handle, handle)
+			id, found := strings.CutPrefix(status, user+"/status/")
+			if !found || strings.ContainsAny(id, "/?#\"'<> \\") {
+				t.Fatalf("the page of tweet %q by %q is %q", handle, handle, status)
+			}
+			if back, err := url.PathUnescape(id); err != nil || back != handle {
+				t.Fatalf("the page of tweet %q is %q, which names %q (%v)", handle, status, back, err)
+			}
 		}
 
 		page := host

@@ -12,6 +12,9 @@ func TestLinks(t *testing.T) {
 	c, _ := gin.CreateTestContext(httptest.NewRecorder())
 	c.Request = req
 	l := LinksFor(c, "tweets")
+	if l.Status("a_b", "42") != "/tweets/u/a_b/status/42" {
+		t.Errorf("standalone tweet page: %s", l.Status("a_b", "42"))
+	}
 	if l.Home() != "/tweets/" || l.User("a_b") != "/tweets/u/a_b" || l.Page("").StaticPrefix != "/tweets/static" {
 		t.Errorf("standalone links: %s %s %s", l.Home(), l.User("a_b"), l.Page("").StaticPrefix)
 	}
@@ -29,6 +32,9 @@ func TestLinks(t *testing.T) {
 	req.Header.Del(MountHeader)
 	req.Header.Set(ShellHeader, "1")
 	l = LinksFor(c, "tweets")
+	if l.Status("a_b", "42") != "/u/a_b/status/42" {
+		t.Errorf("shell tweet page: %s", l.Status("a_b", "42"))
+	}
 	if l.Home() != "/" || l.User("a_b") != "/u/a_b" || l.Page("").StaticPrefix != "/static" {
 		t.Errorf("shell links: %s %s %s", l.Home(), l.User("a_b"), l.Page("").StaticPrefix)
 	}

@@ -114,7 +114,7 @@
   // document, so an event that lands on document is moved to body; it is
   // stopped on its way to document (caught first, on window), so widgets
   // listening "from:outside", on document, hear it once, not twice.
-  ["tweet-created", "tweet-deleted", "like-changed", "follow-changed", "profile-changed", "session-changed"]
+  ["tweet-created", "tweet-deleted", "like-changed", "follow-changed", "profile-changed", "session-changed", "reply-created"]
     .forEach(function (name) {
       window.addEventListener(name, function (e) {
         if (e.target === document && document.body) {
@@ -123,6 +123,28 @@
         }
       }, true);
     });
+
+  // A reply was posted, here (HX-Trigger) or elsewhere (the live socket
+  // of a tweet's page): every card of the replied-to tweet shows its new
+  // count, found by data-reply-count-for as the live like counts are.
+  document.addEventListener("reply-created", function (e) {
+    var d = e.detail || {};
+    if (!d.in_reply_to_id || typeof d.reply_count !== "number") return;
+    document.querySelectorAll("[data-reply-count-for]").forEach(function (el) {
+      if (el.dataset.replyCountFor === String(d.in_reply_to_id)) el.textContent = String(d.reply_count);
+    });
+  });
+
+  // A reply box opened under a card takes the caret, after the "@author "
+  // it is prefilled with (htmx's autofocus would put it before).
+  document.addEventListener("htmx:after:swap", function () {
+    document.querySelectorAll("textarea[data-focus-end]").forEach(function (area) {
+      area.removeAttribute("data-focus-end");
+      area.focus();
+      area.setSelectionRange(area.value.length, area.value.length);
+      updateCounter(area);
+    });
+  });
 
   // Buttons that close or remove what holds them: data-close="details"
   // closes the nearest <details> around the button (a tweet's "Cancel"),

@@ -72,6 +72,7 @@ type Hub struct {
 	// again while it is set.
 	resyncAgain atomic.Bool
 	audiences   *audiences
+	watchers    *watchers
 
 	sockets   *prometheus.GaugeVec
 	delivered *prometheus.CounterVec
@@ -91,9 +92,9 @@ func NewHub(d Deps) *Hub {
 		d.InboxSize = inboxSize
 	}
 	h := &Hub{
-		Deps: d, audiences: newAudiences(),
+		Deps: d, audiences: newAudiences(), watchers: newWatchers(),
 		sockets: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "murmur_timeline_sockets", Help: "Open live timeline sockets on this instance, by format.",
+			Name: "murmur_timeline_sockets", Help: "Open live sockets on this instance, by format (html, json, conversation).",
 		}, []string{"format"}),
 		delivered: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "murmur_timeline_messages_total", Help: "Messages queued to live sockets, by event.",
@@ -139,10 +140,13 @@ func (h *Hub) Join(ctx context.Context, s *Socket) error {
 	return nil
 }
 
-// Leave removes a socket.
+// Leave removes a socket, a home's or a conversation's.
 func (h *Hub) Leave(s *Socket) {
 	if h.audiences.remove(s) {
 		h.sockets.WithLabelValues(formatLabel(s.Format)).Dec()
+	}
+	if h.watchers.remove(s) {
+		h.sockets.WithLabelValues("conversation").Dec()
 	}
 }
 
@@ -234,11 +238,13 @@ func (h *Hub) Handle(ctx context.Context, topic string, payload []byte) {
 		var e events.TweetCreatedPayload
 		if err = json.Unmarshal(payload, &e); err == nil {
 			h.tweetCreated(ctx, e)
+			h.replyCreated(e)
 		}
 	case events.TweetDeleted:
 		var e events.TweetDeletedPayload
 		if err = json.Unmarshal(payload, &e); err == nil {
 			h.broadcast(e.AuthorID, message{event: topic, json: deletedJSON(e.ID), html: h.Markup.Deleted(e.ID)})
+			h.conversationDeleted(e.ID)
 		}
 	case events.LikeChanged:
 		// The homes that hold the tweet update the count on its cards; the
@@ -322,6 +328,7 @@ func (h *Hub) noteGap() {
 // it missed: after the Redis subscription was lost and is back, events of
 // the gap never arrived.
 func (h *Hub) Resync(ctx context.Context) {
+	h.resyncConversations()
 	h.reload(ctx, true)
 }
 

@@ -19,7 +19,26 @@ type Markup interface {
 	LikeCount(tweetID string, count int) []byte
 	// Resync tells the page to read its feed afresh.
 	Resync() []byte
+	// ReplyCount shows a tweet's new reply count on its cards.
+	ReplyCount(tweetID string, count int) []byte
+	// ConversationChanged tells a tweet's page that its conversation
+	// changed, so it reads its replies afresh.
+	ConversationChanged(c ConversationChange) []byte
 }
+
+// ConversationChange is what a tweet's page is told: a new reply, a
+// deleted tweet, or (all empty) that events were missed.
+type ConversationChange struct {
+	// ReplyID is the new reply, InReplyToID the tweet it answers and
+	// ReplyCount that tweet's new count (-1 when unknown).
+	ReplyID, InReplyToID string
+	ReplyCount           int
+	// DeletedID is a tweet of the page that was deleted.
+	DeletedID string
+}
+
+// RepliesChanged is the stream's event for a tweet's new reply count.
+const RepliesChanged = "replies.changed"
 
 // message is one event as both kinds of socket get it.
 type message struct {
@@ -53,6 +72,15 @@ func likeCountJSON(id string, count int) []byte {
 		ID        string `json:"id"`
 		LikeCount int    `json:"like_count"`
 	}{events.LikeChanged, id, count})
+	return b
+}
+
+func replyCountJSON(id string, count int) []byte {
+	b, _ := json.Marshal(struct {
+		Event      string `json:"event"`
+		ID         string `json:"id"`
+		ReplyCount int    `json:"reply_count"`
+	}{RepliesChanged, id, count})
 	return b
 }
 

@@ -136,3 +136,18 @@ func (s *server) feedFragment(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, name, f)
 }
+
+// conversationFragment is the live part of a tweet's page: the socket
+// that tells it of new replies, for a signed-in viewer; signed out, an
+// empty hidden marker (an empty body would show the slot's fallback).
+func (s *server) conversationFragment(c *gin.Context) {
+	id := c.Param("id")
+	if !validTweetID(id) {
+		render.FragmentError(c, s.tmpl, fault.New(fault.NotFound, "No such tweet."))
+		return
+	}
+	s.render(c, http.StatusOK, "conversation-live", struct {
+		Signed bool
+		ID, JS string
+	}{viewer.Of(c) != nil, id, s.asset("conversation.js")})
+}

@@ -40,3 +40,14 @@ func (m liveMarkup) LikeCount(tweetID string, count int) []byte {
 }
 
 func (m liveMarkup) Resync() []byte { return m.render("live-resync", nil) }
+
+func (m liveMarkup) ReplyCount(tweetID string, count int) []byte {
+	return m.render("live-reply-count", struct {
+		TweetID string
+		Count   int
+	}{tweetID, count})
+}
+
+func (m liveMarkup) ConversationChanged(c live.ConversationChange) []byte {
+	return m.render("live-conversation", c)
+}

@@ -89,11 +89,13 @@ func New(d Deps) http.Handler {
 	r.GET("/timeline/", s.homePage)
 	r.GET("/timeline/frag/home", s.homeFragment)
 	r.GET("/timeline/frag/feed", s.feedFragment)
+	r.GET("/timeline/frag/conversation/:id", s.conversationFragment)
 	if d.TweetsURL != "" {
 		proxy := s.tweetsProxy()
 		r.Any(tweetsMount+"/*path", gin.WrapH(proxy))
 	}
 	r.GET("/timeline/ws", s.socket(live.HTML))
+	r.GET("/timeline/ws/conversation", s.conversationSocket)
 	r.GET("/timeline/api/stream", s.socket(live.JSON))
 	return serving.Protect(r)
 }

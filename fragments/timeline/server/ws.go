@@ -159,3 +159,55 @@ func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket, expires ti
 		}
 	}
 }
+
+// conversationSocket serves /timeline/ws/conversation?id=<tweet>&watch=<ids>,
+// the socket of a tweet's page: it is sent the replies to the tweets the
+// page shows (watch, the tweet itself always among them), whoever wrote
+// them, and those tweets' deletions. Signed in only, like the home's.
+func (s *server) conversationSocket(c *gin.Context) {
+	v, ok := auth.ViewerFrom(c.Request.Context())
+	if !ok {
+		refuse(c, http.StatusUnauthorized, "Sign in first: send a valid session token (Authorization: Bearer) or cookie.")
+		return
+	}
+	if !websocket.IsWebSocketUpgrade(c.Request) {
+		refuse(c, http.StatusBadRequest, "This is a websocket: connect with an Upgrade: websocket handshake.")
+		return
+	}
+	id := c.Query("id")
+	if !validTweetID(id) {
+		refuse(c, http.StatusUnprocessableEntity, "id must be a tweet id.")
+		return
+	}
+	ids := []string{id}
+	if w := c.Query("watch"); w != "" {
+		for _, one := range strings.Split(w, ",") {
+			if !validTweetID(one) {
+				refuse(c, http.StatusUnprocessableEntity, "watch must be tweet ids separated by commas.")
+				return
+			}
+			if one != id && len(ids) < live.MaxWatchedAtOpen {
+				ids = append(ids, one)
+			}
+		}
+	}
+	if !originAllowed(c.Request) {
+		refuse(c, http.StatusForbidden, "Cross-origin websocket refused.")
+		return
+	}
+	sock := live.NewSocket(callerFrom(c.Request.Context(), v), live.HTML, "")
+	s.Hub.JoinConversation(c.Request.Context(), sock, ids)
+	conn, err := upgrader.Upgrade(c.Writer, c.Request, nil)
+	if err != nil {
+		s.Hub.Leave(sock)
+		return
+	}
+	s.serveSocket(conn, sock, v.Expires)
+}
+
+// validTweetID reports whether id is a tweet id as the tweets service
+// writes them: digits without a leading zero that fit 63 bits.
+func validTweetID(id string) bool {
+	n, err := strconv.ParseUint(id, 10, 63)
+	return err == nil && n > 0 && strconv.FormatUint(n, 10) == id
+}

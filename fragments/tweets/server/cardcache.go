@@ -16,11 +16,12 @@ const cardCacheSize = 20_000
 // cardKey is everything a rendered card depends on besides what never
 // changes once a tweet is posted (its text, images and time): a card found
 // under its key is the card the template would render now. Nothing has to
-// be invalidated: a like, a renamed author or a minute passing gives a new
+// be invalidated: a like, a reply, a renamed author or a minute passing gives a new
 // key, a deleted tweet is never asked for, and stale entries age out.
 type cardKey struct {
 	ID       string
 	Likes    int
+	Replies  int
 	Liked    bool
 	Mine     bool
 	SignedIn bool
@@ -32,7 +33,7 @@ type cardKey struct {
 
 func keyOf(c card) cardKey {
 	return cardKey{
-		ID: c.Tweet.ID, Likes: c.Tweet.LikeCount, Liked: c.Tweet.LikedByMe, Mine: c.Mine(),
+		ID: c.Tweet.ID, Likes: c.Tweet.LikeCount, Replies: c.Tweet.ReplyCount, Liked: c.Tweet.LikedByMe, Mine: c.Mine(),
 		SignedIn: c.Viewer != nil, Links: c.Links, Ago: layout.Ago(c.Tweet.CreatedAt),
 		Name: c.Tweet.Author.DisplayName, Handle: c.Tweet.Author.Handle,
 	}

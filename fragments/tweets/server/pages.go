@@ -104,3 +104,35 @@ func (s *server) userPage(c *gin.Context) {
 	}
 	s.render(c, status, "layout", p)
 }
+
+// statusPage is a tweet's page on the service opened on its own: the
+// same conversation the shell's /u/<handle>/status/<id> shows, in the same
+// layout; 404 when that person wrote no such tweet.
+func (s *server) statusPage(c *gin.Context) {
+	p, err := s.page(c, "@"+c.Param("handle"))
+	if err != nil {
+		render.FragmentError(c, s.tmpl, err)
+		return
+	}
+	status := http.StatusOK
+	_, err = s.tweetBy(c, c.Param("handle"), c.Param("id"), orAnonymous(viewer.Of(c)))
+	var cv conversationView
+	if err == nil {
+		cv, err = s.conversation(c, c.Param("id"))
+	}
+	switch {
+	case fault.Is(err, fault.NotFound):
+		status = http.StatusNotFound
+		p.Main, err = layout.Execute(s.tmpl, "no-tweet", nil)
+	case err != nil:
+		render.PageError(c, s.tmpl, p, "This tweet", err)
+		return
+	default:
+		p.Main, err = layout.Execute(s.tmpl, "conversation", cv)
+	}
+	if err != nil {
+		render.PageError(c, s.tmpl, p, "This tweet", err)
+		return
+	}
+	s.render(c, status, "layout", p)
+}

@@ -89,6 +89,7 @@ func New(d Deps) http.Handler {
 	r.GET("/tweets", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/tweets/") })
 	r.GET("/tweets/", s.homePage)
 	r.GET("/tweets/u/:handle", s.userPage)
+	r.GET("/tweets/u/:handle/status/:id", s.statusPage)
 	f := r.Group("/tweets/frag")
 	f.GET("/compose", s.composeFragment)
 	f.POST("/tweets", s.postFragment)
@@ -100,5 +101,10 @@ func New(d Deps) http.Handler {
 	f.PUT("/tweets/:id/like", s.likeFragment(true))
 	f.DELETE("/tweets/:id/like", s.likeFragment(false))
 	f.GET("/users/:handle/tweets", s.userTweetsFragment)
+	f.GET("/tweets/:id/reply", s.replyBoxFragment)
+	f.POST("/tweets/:id/replies", s.postReplyFragment)
+	f.GET("/tweets/:id/replies", s.repliesFragment)
+	f.GET("/tweets/:id/conversation", s.conversationFragment)
+	f.GET("/u/:handle/status/:id/exists", s.statusExists)
 	return serving.Protect(r)
 }

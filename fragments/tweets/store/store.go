@@ -83,13 +83,13 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 	t := tweets.Tweet{Author: tweets.Author{ID: n.AuthorID}, Text: n.Text,
 		Media: []tweets.Media{}, CreatedAt: n.CreatedAt}
 	err := s.Write(ctx, func(tx *sql.Tx) error {
-		t.Media, t.InReplyToID, t.InReplyToAuthorID = []tweets.Media{}, nil, ""
+		t.Media, t.InReplyToID, t.InReplyToAuthorID, t.InReplyToReplyCount = []tweets.Media{}, nil, "", 0
 		var parent sql.NullInt64
 		if n.InReplyTo != 0 {
 			// Counted first: the write lock (taken at BEGIN) holds until
 			// commit, so the replied-to tweet cannot go in between.
-			err := s.QueryRowIn(ctx, tx, `UPDATE tweets SET reply_count = reply_count + 1 WHERE id = ? RETURNING author_id`,
-				n.InReplyTo).Scan(&t.InReplyToAuthorID)
+			err := s.QueryRowIn(ctx, tx, `UPDATE tweets SET reply_count = reply_count + 1 WHERE id = ? RETURNING author_id, reply_count`,
+				n.InReplyTo).Scan(&t.InReplyToAuthorID, &t.InReplyToReplyCount)
 			if errors.Is(err, sql.ErrNoRows) {
 				return errNoParent
 			}
