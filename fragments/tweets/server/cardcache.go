@@ -22,6 +22,8 @@ type cardKey struct {
 	ID       string
 	Likes    int
 	Liked    bool
+	Boosts   int
+	Boosted  bool
 	Mine     bool
 	SignedIn bool
 	Links    render.Links
@@ -32,7 +34,8 @@ type cardKey struct {
 
 func keyOf(c card) cardKey {
 	return cardKey{
-		ID: c.Tweet.ID, Likes: c.Tweet.LikeCount, Liked: c.Tweet.LikedByMe, Mine: c.Mine(),
+		ID: c.Tweet.ID, Likes: c.Tweet.LikeCount, Liked: c.Tweet.LikedByMe,
+		Boosts: c.Tweet.BoostCount, Boosted: c.Tweet.BoostedByMe, Mine: c.Mine(),
 		SignedIn: c.Viewer != nil, Links: c.Links, Ago: layout.Ago(c.Tweet.CreatedAt),
 		Name: c.Tweet.Author.DisplayName, Handle: c.Tweet.Author.Handle,
 	}
