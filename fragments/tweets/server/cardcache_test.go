@@ -35,6 +35,8 @@ func TestCardCacheAnswersWhatTheTemplateWould(t *testing.T) {
 		{"as it was", func(*card) {}},
 		{"liked by the viewer", func(c *card) { c.Tweet.LikedByMe = true }},
 		{"one more like", func(c *card) { c.Tweet.LikeCount++ }},
+		{"boosted by the viewer", func(c *card) { c.Tweet.BoostedByMe = true }},
+		{"one more boost", func(c *card) { c.Tweet.BoostCount++ }},
 		{"seen by its author", func(c *card) { c.Viewer = author }},
 		{"signed out", func(c *card) { c.Viewer = nil }},
 		{"through the shell", func(c *card) { c.Links.Shell = true }},
