@@ -39,4 +39,11 @@ func (m liveMarkup) LikeCount(tweetID string, count int) []byte {
 	}{tweetID, count})
 }
 
+func (m liveMarkup) BoostCount(tweetID string, count int) []byte {
+	return m.render("live-boost-count", struct {
+		TweetID string
+		Count   int
+	}{tweetID, count})
+}
+
 func (m liveMarkup) Resync() []byte { return m.render("live-resync", nil) }
