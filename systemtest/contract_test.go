@@ -35,7 +35,8 @@ var (
 	authorShape = map[string]string{"id": jString, "handle": jString, "display_name": jString}
 	mediaShape  = map[string]string{"id": jString, "url": jString, "content_type": jString, "width": jNumber, "height": jNumber}
 	tweetShape  = map[string]string{"id": jString, "author": jObject, "text": jString, "media": jArray,
-		"in_reply_to_id": jStringOrNull, "reply_count": jNumber, "like_count": jNumber, "liked_by_me": jBool, "created_at": jString}
+		"in_reply_to_id": jStringOrNull, "reply_count": jNumber, "like_count": jNumber, "liked_by_me": jBool,
+		"boost_count": jNumber, "boosted_by_me": jBool, "created_at": jString}
 	listShape    = map[string]string{"items": jArray, "next": jStringOrNull}
 	sessionShape = map[string]string{"token": jString, "expires_at": jString, "user": jObject}
 	statsShape   = map[string]string{"id": jString, "followers_count": jNumber, "following_count": jNumber, "followed_by_me": jBool}

@@ -67,7 +67,30 @@ type Tweet struct {
 	ReplyCount  int       `json:"reply_count" doc:"How many replies to this tweet exist."`
 	LikeCount   int       `json:"like_count"`
 	LikedByMe   bool      `json:"liked_by_me"`
+	BoostCount  int       `json:"boost_count" doc:"How many people boosted this tweet."`
+	BoostedByMe bool      `json:"boosted_by_me"`
 	CreatedAt   time.Time `json:"created_at"`
+	BoostedBy   *Author   `json:"boosted_by,omitempty" doc:"On an entry that is in the home because someone the reader follows boosted it (the latest of them); absent otherwise."`
+	BoostID     string    `json:"boost_id,omitempty" doc:"With boosted_by: the boost's id, time-ordered like tweet ids; the entry's place in the home and what ?since= of the stream takes."`
+}
+
+// Place is where t stands in a home's order, and what a live socket's
+// catch-up starts from: its boost's id when it is there as a boost, else
+// its own id.
+func (t Tweet) Place() string {
+	if t.BoostID != "" {
+		return t.BoostID
+	}
+	return t.ID
+}
+
+// Entry names t as the tweets service's cards take it: its id, or
+// "<tweet id>:<boost id>" for an entry there as a boost.
+func (t Tweet) Entry() string {
+	if t.BoostID != "" {
+		return t.ID + ":" + t.BoostID
+	}
+	return t.ID
 }
 
 // Page is one page of a timeline and the cursor of the next ("" at the end).
@@ -211,9 +234,9 @@ func (h *Homes) query(ctx context.Context, c Caller, sort, cursor string, limit 
 	return FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)}, partial, nil
 }
 
-// Newer returns up to limit tweets of the caller's home newer than the
-// tweet id after ("0" for any), newest first: what a socket that was away
-// missed.
+// Newer returns up to limit entries of the caller's home placed after
+// after ("0" for any; a tweet's id or a boost's), newest first: what a
+// socket that was away missed.
 func (h *Homes) Newer(ctx context.Context, c Caller, after string, limit int) ([]Tweet, error) {
 	authors, err := h.Authors(ctx, c)
 	if err != nil {
@@ -227,8 +250,8 @@ func (h *Homes) Newer(ctx context.Context, c Caller, after string, limit int) ([
 	return p.Tweets, err
 }
 
-// Newest is the id of the newest tweet in the caller's home, "0" when it
-// is empty. Like Newer it never settles for a partial home: a live socket
+// Newest is the place of the newest entry in the caller's home (a tweet's
+// id, or a boost's), "0" when it is empty. Like Newer it never settles for a partial home: a live socket
 // starts only from the whole of it.
 func (h *Homes) Newest(ctx context.Context, c Caller) (string, error) {
 	authors, err := h.Authors(ctx, c)
@@ -239,7 +262,7 @@ func (h *Homes) Newest(ctx context.Context, c Caller) (string, error) {
 	if err != nil || len(p.Tweets) == 0 {
 		return "0", err
 	}
-	return p.Tweets[0].ID, nil
+	return p.Tweets[0].Place(), nil
 }
 
 // Cards renders tweets as the tweets service's cards, for the caller.

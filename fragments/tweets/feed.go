@@ -30,7 +30,9 @@ const MaxFeedAuthors = 50_000
 const FeedGroup = 5000
 
 // FeedPosition is a place in a feed's order: the (like count, id) of the
-// last tweet seen. Recent feeds use only the id. The zero value is the top.
+// last entry seen, the id being the tweet's or, for an entry that is a
+// boost, the boost's. Recent feeds use only the id. The zero value is the
+// top.
 type FeedPosition struct {
 	Likes int
 	ID    int64
@@ -40,6 +42,10 @@ type FeedPosition struct {
 // home timeline reads them.
 type FeedQuery struct {
 	Authors []string
+	// Home is the feed's whole author list when Authors is a group of it
+	// (see feedGroups), nil otherwise: the home rule for replies and the
+	// boosts' "never twice" look at the whole home.
+	Home    []string
 	Popular bool
 	// Below continues a feed after the position (exclusive); zero for the top.
 	Below FeedPosition
@@ -212,6 +218,19 @@ func (s *Service) memoFeed(ctx context.Context, q FeedQuery) (Page, error) {
 		if err != nil {
 			return Page{}, err
 		}
+		if a.boosts != nil {
+			// Entries are distinct tweets, so the rows come back one per
+			// entry, in order, leaving out only tweets deleted since.
+			byTweet := make(map[string]boostEntry, len(a.boosts))
+			for _, b := range a.boosts {
+				byTweet[b.tweetID] = b
+			}
+			for i := range list {
+				if b, ok := byTweet[list[i].ID]; ok {
+					list[i].BoostedBy, list[i].BoostID = &Author{ID: b.booster}, b.boostID
+				}
+			}
+		}
 		return Page{Tweets: list, Next: a.next}, nil
 	}
 	// Taken before the query: a change that commits from here on is
@@ -237,7 +256,7 @@ func (s *Service) feedGroups(ctx context.Context, q FeedQuery) ([]Tweet, error) 
 	var all []Tweet
 	for group := range slices.Chunk(q.Authors, s.feedGroup) {
 		gq := q
-		gq.Authors = group
+		gq.Authors, gq.Home = group, q.Authors
 		list, err := s.store.Feed(ctx, gq)
 		if err != nil {
 			return nil, err
@@ -248,20 +267,21 @@ func (s *Service) feedGroups(ctx context.Context, q FeedQuery) ([]Tweet, error) 
 		if q.Popular && a.LikeCount != b.LikeCount {
 			return cmp.Compare(b.LikeCount, a.LikeCount)
 		}
-		ai, _ := ParseID(a.ID)
-		bi, _ := ParseID(b.ID)
+		ai, _ := ParseID(a.FeedPosition())
+		bi, _ := ParseID(b.FeedPosition())
 		return cmp.Compare(bi, ai)
 	})
 	return all[:min(len(all), q.Limit)], nil
 }
 
-// feedCursor is the position of t: its id for the recent order,
-// "<likes>_<id>" for the popular one.
+// feedCursor is the position of t: its id (its boost's, for an entry
+// that is a boost) for the recent order, "<likes>_<id>" for the popular
+// one.
 func feedCursor(t Tweet, popular bool) string {
 	if popular {
-		return strconv.Itoa(t.LikeCount) + "_" + t.ID
+		return strconv.Itoa(t.LikeCount) + "_" + t.FeedPosition()
 	}
-	return t.ID
+	return t.FeedPosition()
 }
 
 func parseFeedCursor(c string, popular bool) (FeedPosition, bool) {

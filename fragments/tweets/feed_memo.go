@@ -25,7 +25,8 @@ const changeSlots = 1 << 16
 //
 // It is exact because this process makes every write to its database: each
 // write that can change a feed's answer tells the memo once it has
-// committed (Service.Post, Delete, SetLike, ImportTweets, ImportLikes). A
+// committed (Service.Post, Delete, SetLike, SetBoost, ImportTweets,
+// ImportLikes). A
 // second process writing the same SQLite file would change answers without
 // telling this one, and its memo would serve stale pages; running more than
 // one tweets process on one database would need the change sequences shared
@@ -52,10 +53,17 @@ type feedAnswer struct {
 	popular bool
 	// slots are the authors' places in the change table (see feedChanges).
 	slots []uint16
-	// ids are the page's tweets in the feed's order; next is the cursor of
-	// the page after, "" at the end.
-	ids  []string
-	next string
+	// ids are the page's tweets in the feed's order, boosts which of them
+	// are there as boosts (nil when none); next is the cursor of the page
+	// after, "" at the end.
+	ids    []string
+	boosts []boostEntry
+	next   string
+}
+
+// boostEntry is an entry of a remembered page that is a boost.
+type boostEntry struct {
+	tweetID, booster, boostID string
 }
 
 func newFeedMemo(size int) *feedMemo {
@@ -71,8 +79,13 @@ func newFeedMemo(size int) *feedMemo {
 // feedChanges numbers the changes that can alter a feed's answer. Every
 // change takes the next number of one global sequence, and each author
 // keeps the number of their last change: a tweet created or deleted (which
-// moves both orders) or a like or unlike of one of their tweets (which moves
-// only the popular order, so it is kept apart in its own table).
+// moves both orders), a boost or unboost by them or the deletion of a
+// tweet they boosted (both orders: their boosts are entries of the homes
+// holding them), or a like or unlike of one of their tweets or of a tweet
+// they boosted (which moves only the popular order, so it is kept apart in
+// its own table). A boost changes no page of the boosted tweet's author's
+// followers but through the booster: whether a home holds the original is
+// fixed by its author list, which names the page.
 //
 // A remembered answer read at sequence S still holds when no author of its
 // feed has a change numbered above S. Authors share the table's slots by a
@@ -159,14 +172,15 @@ func raise(v *atomic.Uint64, n uint64) {
 	}
 }
 
-// key is the memo's name for q. It names the authors as the request lists
+// key is the memo's name for q: its order, position, bounds, page size,
+// reader and authors. It names the authors as the request lists
 // them, repeats and order included, rather than as a set: the timeline
 // lists a home's authors in the same order on every read (follow's order,
 // then the reader), and sorting a thousand ids to name the set would cost
 // every read more than the rest of a remembered page. The same set in
 // another order is another key: a page read once more, never a wrong one.
 func (q FeedQuery) key() feedKey {
-	size := 1 + 4*binary.MaxVarintLen64
+	size := 1 + 5*binary.MaxVarintLen64 + len(q.ViewerID)
 	for _, a := range q.Authors {
 		size += binary.MaxVarintLen64 + len(a)
 	}
@@ -180,6 +194,9 @@ func (q FeedQuery) key() feedKey {
 	b = binary.AppendVarint(b, q.Below.ID)
 	b = binary.AppendVarint(b, q.Above)
 	b = binary.AppendVarint(b, int64(q.Limit))
+	// The reader: the home rule lets their own replies in.
+	b = binary.AppendUvarint(b, uint64(len(q.ViewerID)))
+	b = append(b, q.ViewerID...)
 	if q.AuthorsKey != "" {
 		// The list's own name: a hash of it, in the same order.
 		b = append(b, 1)
@@ -217,6 +234,9 @@ func (m *feedMemo) keep(key feedKey, seq uint64, q FeedQuery, page Page) {
 	}
 	for i, t := range page.Tweets {
 		a.ids[i] = t.ID
+		if t.BoostedBy != nil {
+			a.boosts = append(a.boosts, boostEntry{tweetID: t.ID, booster: t.BoostedBy.ID, boostID: t.BoostID})
+		}
 	}
 	m.pages.Add(key, a)
 }
@@ -237,6 +257,12 @@ func (m *feedMemo) likesChanged(author string) {
 		m.changes.likesChanged(author)
 	}
 }
+
+// boostsChanged tells the memo, once the write has returned, that booster
+// boosted or unboosted a tweet, or that a tweet they boosted is gone: a
+// boost is an entry of the homes holding the booster's tweets, in both
+// orders, as a tweet of theirs is.
+func (m *feedMemo) boostsChanged(booster string) { m.tweetChanged(booster) }
 
 // everythingChanged tells the memo that any feed may have changed.
 func (m *feedMemo) everythingChanged() {

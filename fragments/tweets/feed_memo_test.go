@@ -84,7 +84,11 @@ func pageString(p tweets.Page) string {
 		if i > 0 {
 			s += " "
 		}
-		s += fmt.Sprintf("%s(by %s, %d likes, mine %v)", t.ID, t.Author.ID, t.LikeCount, t.LikedByMe)
+		s += fmt.Sprintf("%s(by %s, %d likes, mine %v", t.ID, t.Author.ID, t.LikeCount, t.LikedByMe)
+		if t.BoostedBy != nil {
+			s += fmt.Sprintf(", boosted by %s as %s", t.BoostedBy.ID, t.BoostID)
+		}
+		s += ")"
 	}
 	return s + "] next " + strconv.Quote(p.Next)
 }
@@ -98,7 +102,7 @@ func ids(p tweets.Page) []string {
 }
 
 // TestFeedMemoMatchesFreshReads interleaves, at random, posts, replies,
-// deletions, likes, unlikes, bulk imports of tweets and likes, and reads of feeds of
+// deletions, likes, unlikes, boosts, unboosts, bulk imports of tweets and likes, and reads of feeds of
 // several author sets (few authors, and enough to be read in a window of
 // everyone's tweets) in both orders, at the top, through the cursors the
 // reads gave out and after a tweet; every read through the memo must
@@ -214,6 +218,12 @@ func testFeedMemoMatchesFreshReads(t *testing.T, seed uint64) {
 			}
 			for _, it := range list {
 				addLive(tweets.FormatID(it.ID), it.AuthorID)
+			}
+		case op == 11 || op == 12: // a boost or unboost by anyone, of a tweet shown or not
+			if id, _, ok := pick(); ok {
+				if _, err := f.memo.SetBoost(ctx, id, auth.Viewer{ID: poster()}, op == 11); err != nil {
+					t.Fatal(err)
+				}
 			}
 		case op == 10: // a bulk import of likes
 			var likes []tweets.ImportedLike
@@ -413,7 +423,7 @@ func TestFeedMemoSeesEveryWrite(t *testing.T) {
 			t.Fatal("liking a tweet that does not exist succeeded")
 		}
 		before := f.memo.FeedMemoStats().Hits
-		f.read(t, recent, ada.ID)
+		f.read(t, recent, cyd.ID)
 		if f.memo.FeedMemoStats().Hits != before+1 {
 			t.Error("a post by someone outside the feed made the page be read again")
 		}
@@ -425,7 +435,7 @@ func TestFeedMemoSeesEveryWrite(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := f.memo.FeedMemoStats().Hits
-		p := f.read(t, recent, ada.ID)
+		p := f.read(t, recent, cyd.ID)
 		if f.memo.FeedMemoStats().Hits != before+1 {
 			t.Error("a reply by someone outside the feed made the page be read again")
 		}
@@ -433,19 +443,85 @@ func TestFeedMemoSeesEveryWrite(t *testing.T) {
 			t.Errorf("the replied-to tweet reads %+v, want its reply_count read afresh: 1", last)
 		}
 	})
+	// boosted sets up a tweet by cyd, outside the feed, boosted by bob, in
+	// it, and remembers the page in the order given.
+	boosted := func(t *testing.T, r tweets.FeedRequest) (*feeds, []string, string) {
+		t.Helper()
+		f, posted := setup(t)
+		tw, err := f.memo.Post(ctx, cyd, "boost me", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.memo.SetBoost(ctx, tw.ID, bob, true); err != nil {
+			t.Fatal(err)
+		}
+		if p := remembered(t, f, r); !slices.Contains(ids(p), tw.ID) {
+			t.Fatalf("the boosted tweet is not in the page: %s", pageString(p))
+		}
+		return f, posted, tw.ID
+	}
+	t.Run("a boost moves both orders", func(t *testing.T) {
+		for _, r := range []tweets.FeedRequest{recent, popular} {
+			f, _ := setup(t)
+			remembered(t, f, r)
+			tw, err := f.memo.Post(ctx, cyd, "boost me", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.memo.SetBoost(ctx, tw.ID, bob, true); err != nil {
+				t.Fatal(err)
+			}
+			if p := f.read(t, r, cyd.ID); !slices.Contains(ids(p), tw.ID) || p.Tweets[slices.Index(ids(p), tw.ID)].BoostedBy == nil {
+				t.Errorf("%s: the page after bob's boost is %s, want cyd's tweet boosted by bob", r.Sort, pageString(p))
+			}
+		}
+	})
+	t.Run("an unboost takes it out", func(t *testing.T) {
+		for _, r := range []tweets.FeedRequest{recent, popular} {
+			f, _, tw := boosted(t, r)
+			if _, err := f.memo.SetBoost(ctx, tw, bob, false); err != nil {
+				t.Fatal(err)
+			}
+			if p := f.read(t, r, cyd.ID); slices.Contains(ids(p), tw) {
+				t.Errorf("%s: the page after the unboost is %s, still with %s", r.Sort, pageString(p), tw)
+			}
+		}
+	})
+	t.Run("deleting a boosted tweet takes it out", func(t *testing.T) {
+		f, _, tw := boosted(t, recent)
+		if err := f.memo.Delete(ctx, tw, cyd); err != nil {
+			t.Fatal(err)
+		}
+		// A deleted tweet is never read back, remembered or not: what shows
+		// a stale page is the next cursor and the page size.
+		if p := f.read(t, recentTwo, cyd.ID); slices.Contains(ids(p), tw) || len(p.Tweets) != 2 {
+			t.Errorf("the page after the delete is %s", pageString(p))
+		}
+	})
+	t.Run("a like of a boosted tweet moves the popular order", func(t *testing.T) {
+		f, posted, tw := boosted(t, popular)
+		for _, fan := range []string{"8", "9"} {
+			if _, err := f.memo.SetLike(ctx, tw, auth.Viewer{ID: fan}, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if p := f.read(t, popular, cyd.ID); p.Tweets[0].ID != tw {
+			t.Errorf("the page after two likes of the boosted tweet is %s, want it first (before %v)", pageString(p), posted)
+		}
+	})
 	t.Run("likes keep the recent order", func(t *testing.T) {
 		f, posted := setup(t)
 		remembered(t, f, recent)
-		if _, err := f.memo.SetLike(ctx, posted[0], bob, true); err != nil {
+		if _, err := f.memo.SetLike(ctx, posted[0], cyd, true); err != nil {
 			t.Fatal(err)
 		}
 		before := f.memo.FeedMemoStats().Hits
-		p := f.read(t, recent, bob.ID)
+		p := f.read(t, recent, cyd.ID)
 		if f.memo.FeedMemoStats().Hits != before+1 {
 			t.Error("a like made the recent page be read again")
 		}
 		if last := p.Tweets[len(p.Tweets)-1]; last.ID != posted[0] || last.LikeCount != 1 || !last.LikedByMe {
-			t.Errorf("the liked tweet reads %s, want its new like count and bob's like read afresh", pageString(p))
+			t.Errorf("the liked tweet reads %s, want its new like count and cyd's like read afresh", pageString(p))
 		}
 	})
 	t.Run("the same authors listed alike are the same page", func(t *testing.T) {

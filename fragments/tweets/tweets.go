@@ -49,13 +49,29 @@ type Tweet struct {
 	ReplyCount  int       `json:"reply_count" doc:"How many replies to this tweet exist (replies to those replies not counted)."`
 	LikeCount   int       `json:"like_count"`
 	LikedByMe   bool      `json:"liked_by_me"`
+	BoostCount  int       `json:"boost_count" doc:"How many people boosted this tweet."`
+	BoostedByMe bool      `json:"boosted_by_me"`
 	CreatedAt   time.Time `json:"created_at"`
-	// InReplyToAuthorID wrote the replied-to tweet; known only to the
-	// write that creates a reply, which announces it.
+	// BoostedBy and BoostID are set on a home timeline's entry that is
+	// there because someone the reader follows boosted the tweet: the
+	// newest such boost, whose id is the entry's place in the home.
+	BoostedBy *Author `json:"boosted_by,omitempty" doc:"Only in a home timeline, on an entry that is there because someone the reader follows boosted it (the latest of them); absent otherwise."`
+	BoostID   string  `json:"boost_id,omitempty" example:"519324558290945000" doc:"With boosted_by: the boost's id, time-ordered like tweet ids; the entry's place in the home (where a live stream's since= and the order put it)."`
+	// InReplyToAuthorID wrote the replied-to tweet; known to the write
+	// that creates a reply, which announces it, and to feed reads.
 	InReplyToAuthorID string `json:"-"`
 	// InReplyToReplyCount is the replied-to tweet's reply_count with this
 	// reply counted; known only to the write that creates a reply.
 	InReplyToReplyCount int `json:"-"`
+}
+
+// FeedPosition is where t stands in a home's order: its boost's id when it
+// is there as a boost, else its own id.
+func (t Tweet) FeedPosition() string {
+	if t.BoostID != "" {
+		return t.BoostID
+	}
+	return t.ID
 }
 
 // MediaFile is the stored bytes of an image.
@@ -115,6 +131,55 @@ type Like struct {
 	LikeCount int
 	// Changed is false when the like already was in the asked state.
 	Changed bool
+	// Boosters are who boosted the tweet, when the like changed: homes
+	// hold it through them too. Nil with ManyBoosters set past
+	// MaxBoostersNamed (then any home may hold it).
+	Boosters     []string
+	ManyBoosters bool
+}
+
+// Deleted is what deleting a tweet removed.
+type Deleted struct {
+	// Deleted is false when its author had already deleted it.
+	Deleted  bool
+	AuthorID string
+	// Boosters are who had boosted it: their boosts went with it, and
+	// homes held it through them. Nil with ManyBoosters set past
+	// MaxBoostersNamed.
+	Boosters     []string
+	ManyBoosters bool
+}
+
+// MaxBoostersNamed is how many boosters of one tweet a like or a deletion
+// names to the feed memo; past it every remembered page is dropped.
+const MaxBoostersNamed = 1000
+
+// Boost is the state of one person's boost of a tweet after a change.
+type Boost struct {
+	TweetID string
+	// AuthorID wrote the tweet, InReplyToAuthorID the tweet it answers
+	// ("" for none): who sees the original decides who gets the boost.
+	AuthorID          string
+	InReplyToAuthorID string
+	UserID            string
+	Boosted           bool
+	BoostCount        int
+	// ID is the boost's id (the one added, or the one taken back); "" when
+	// nothing changed.
+	ID string
+	// Changed is false when the boost already was in the asked state.
+	Changed bool
+}
+
+// NewBoost is what the store needs to boost or unboost a tweet.
+type NewBoost struct {
+	// NewID makes the boost's id, inside the write transaction, as
+	// NewTweet.NewID does: tweets and boosts share one order.
+	NewID   func() int64
+	TweetID string
+	UserID  string
+	Boosted bool
+	At      time.Time
 }
 
 // Store keeps tweets, media and likes. Its errors carry fault kinds.
@@ -134,12 +199,18 @@ type Store interface {
 	// TweetsByAuthor lists an author's tweets with ids below before (0 for
 	// the newest), newest first.
 	TweetsByAuthor(ctx context.Context, authorID string, before int64, limit int, viewerID string) ([]Tweet, error)
-	// DeleteTweet removes a tweet with its likes, media, tags and mentions:
-	// NotFound for an id that never was a tweet, Forbidden when by is not
-	// its author. Its replies stay. Deleting a tweet its author already
-	// deleted reports deleted=false.
-	DeleteTweet(ctx context.Context, id string, by string, at time.Time) (deleted bool, authorID string, err error)
+	// DeleteTweet removes a tweet with its likes, boosts, media, tags and
+	// mentions: NotFound for an id that never was a tweet, Forbidden when
+	// by is not its author. Its replies stay. Deleting a tweet its author
+	// already deleted reports Deleted=false.
+	DeleteTweet(ctx context.Context, id string, by string, at time.Time) (Deleted, error)
 	SetLike(ctx context.Context, tweetID, userID string, liked bool, at time.Time) (Like, error)
+	// SetBoost records or removes a boost, idempotently; NotFound for a
+	// tweet that does not exist (any more).
+	SetBoost(ctx context.Context, b NewBoost) (Boost, error)
+	// Boosters finds, for boost ids, who boosted and which tweet; unknown
+	// ids are left out.
+	Boosters(ctx context.Context, boostIDs []int64) (map[int64]BoostRef, error)
 	// Feed returns up to q.Limit tweets by q.Authors below q.Below in the
 	// feed's order (see FeedQuery), with LikedByMe set for q.ViewerID.
 	Feed(ctx context.Context, q FeedQuery) ([]Tweet, error)
@@ -166,6 +237,12 @@ type Store interface {
 	// Search lists the tweets whose text holds every one of words, with
 	// ids below before (0 for the newest), newest first.
 	Search(ctx context.Context, words []string, before int64, limit int, viewerID string) ([]Tweet, error)
+}
+
+// BoostRef is one boost: who boosted which tweet.
+type BoostRef struct {
+	TweetID   string
+	BoosterID string
 }
 
 // Authors finds the public identity of users; people.Client is one.
@@ -318,7 +395,8 @@ func (t Tweet) event() events.Tweet {
 	}
 	return events.Tweet{
 		ID: t.ID, Author: events.Author(t.Author), Text: t.Text, Media: media,
-		InReplyToID: t.InReplyToID, ReplyCount: t.ReplyCount, LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
+		InReplyToID: t.InReplyToID, ReplyCount: t.ReplyCount, LikeCount: t.LikeCount, BoostCount: t.BoostCount,
+		CreatedAt: t.CreatedAt,
 	}
 }
 
@@ -353,17 +431,29 @@ func (s *Service) ByAuthor(ctx context.Context, authorID, cursor string, limit i
 	})
 }
 
-// Delete removes the viewer's tweet. Deleting it again succeeds quietly.
+// Delete removes the viewer's tweet, and its boosts with it. Deleting it
+// again succeeds quietly.
 func (s *Service) Delete(ctx context.Context, id string, by auth.Viewer) error {
-	deleted, authorID, err := s.store.DeleteTweet(ctx, id, by.ID, s.now().UTC())
-	if deleted || err != nil {
-		s.memo.tweetChanged(authorID)
+	d, err := s.store.DeleteTweet(ctx, id, by.ID, s.now().UTC())
+	if d.Deleted || err != nil {
+		s.memo.tweetChanged(d.AuthorID)
+		// Homes held it through its boosts too.
+		if d.ManyBoosters {
+			s.memo.everythingChanged()
+		}
+		for _, b := range d.Boosters {
+			s.memo.boostsChanged(b)
+		}
 	}
 	if err != nil {
 		return err
 	}
-	if deleted {
-		s.bus.Publish(ctx, events.TweetDeleted, events.TweetDeletedPayload{ID: id, AuthorID: authorID})
+	if d.Deleted {
+		boosters := d.Boosters
+		if boosters == nil {
+			boosters = []string{}
+		}
+		s.bus.Publish(ctx, events.TweetDeleted, events.TweetDeletedPayload{ID: id, AuthorID: d.AuthorID, BoosterIDs: boosters})
 	}
 	return nil
 }
@@ -374,6 +464,13 @@ func (s *Service) SetLike(ctx context.Context, tweetID string, by auth.Viewer, l
 	l, err := s.store.SetLike(ctx, tweetID, by.ID, liked, s.now().UTC())
 	if l.Changed || err != nil {
 		s.memo.likesChanged(l.AuthorID)
+		// Its boosts stand in the popular order by its likes too.
+		if l.ManyBoosters {
+			s.memo.everythingChanged()
+		}
+		for _, b := range l.Boosters {
+			s.memo.likesChanged(b)
+		}
 	}
 	if err != nil {
 		return Like{}, err
@@ -384,6 +481,50 @@ func (s *Service) SetLike(ctx context.Context, tweetID string, by auth.Viewer, l
 		})
 	}
 	return l, nil
+}
+
+// SetBoost boosts (or unboosts) a tweet for the viewer: boosted, it
+// reaches the homes of the viewer's followers. Asking for the state it is
+// already in changes nothing and announces nothing. Boosting one's own
+// tweet is allowed, as on Twitter: it shows in no home twice, since those
+// who see the boost also see the original.
+func (s *Service) SetBoost(ctx context.Context, tweetID string, by auth.Viewer, boosted bool) (Boost, error) {
+	at := s.now().UTC().Truncate(time.Millisecond)
+	b, err := s.store.SetBoost(ctx, NewBoost{NewID: s.ids.Next, TweetID: tweetID, UserID: by.ID, Boosted: boosted, At: at})
+	if b.Changed || err != nil {
+		s.memo.boostsChanged(by.ID)
+	}
+	if err != nil {
+		return Boost{}, err
+	}
+	if !b.Changed {
+		return b, nil
+	}
+	payload := events.BoostChangedPayload{
+		TweetID: b.TweetID, AuthorID: b.AuthorID, UserID: b.UserID, Boosted: b.Boosted,
+		BoostCount: b.BoostCount, BoostID: b.ID, At: at,
+		Booster: events.Author{ID: by.ID, Handle: by.Handle, DisplayName: by.Handle},
+	}
+	if b.InReplyToAuthorID != "" {
+		payload.InReplyToAuthorID = &b.InReplyToAuthorID
+	}
+	list, err := s.store.Tweets(ctx, []string{b.TweetID}, "")
+	if err != nil {
+		s.logger.WarnContext(ctx, "read a boosted tweet for its event", "tweet", b.TweetID, "err", err)
+	}
+	booster := Tweet{Author: Author{ID: by.ID}}
+	ptrs := []*Tweet{&booster}
+	if len(list) > 0 {
+		ptrs = append(ptrs, &list[0])
+	}
+	s.fillAuthors(ctx, ptrs, by)
+	payload.Booster = events.Author(booster.Author)
+	if boosted && len(list) > 0 {
+		e := list[0].event()
+		payload.Tweet = &e
+	}
+	s.bus.Publish(ctx, events.BoostChanged, payload)
+	return b, nil
 }
 
 // CleanupMedia removes images uploaded more than a day ago and never
@@ -433,20 +574,30 @@ func (s *Service) fillAuthors(ctx context.Context, list []*Tweet, viewer auth.Vi
 		if !seen[t.Author.ID] {
 			ids, seen[t.Author.ID] = append(ids, t.Author.ID), true
 		}
+		if t.BoostedBy != nil && !seen[t.BoostedBy.ID] {
+			ids, seen[t.BoostedBy.ID] = append(ids, t.BoostedBy.ID), true
+		}
 	}
 	found, err := s.authors.ByIDs(ctx, ids)
 	if err != nil {
 		s.logger.WarnContext(ctx, "look up tweet authors", "err", err)
 	}
-	for _, t := range list {
-		p, ok := found[t.Author.ID]
+	who := func(id string) Author {
+		p, ok := found[id]
 		switch {
 		case ok:
-			t.Author = Author{ID: p.ID, Handle: p.Handle, DisplayName: p.DisplayName}
-		case viewer.ID != "" && viewer.ID == t.Author.ID:
-			t.Author = Author{ID: viewer.ID, Handle: viewer.Handle, DisplayName: viewer.Handle}
+			return Author{ID: p.ID, Handle: p.Handle, DisplayName: p.DisplayName}
+		case viewer.ID != "" && viewer.ID == id:
+			return Author{ID: viewer.ID, Handle: viewer.Handle, DisplayName: viewer.Handle}
 		default:
-			t.Author = Author{ID: t.Author.ID, Handle: "unknown", DisplayName: "Unknown"}
+			return Author{ID: id, Handle: "unknown", DisplayName: "Unknown"}
+		}
+	}
+	for _, t := range list {
+		t.Author = who(t.Author.ID)
+		if t.BoostedBy != nil {
+			b := who(t.BoostedBy.ID)
+			t.BoostedBy = &b
 		}
 	}
 }

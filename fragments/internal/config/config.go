@@ -72,6 +72,7 @@ var DefaultLimits = map[string]Limit{
 	"sign-up": {5, 30 * time.Minute},  // per client address
 	"post":    {300, 3 * time.Hour},   // per account
 	"like":    {1000, 24 * time.Hour}, // per account; taking a like back is never limited
+	"boost":   {1000, 24 * time.Hour}, // per account; taking a boost back is never limited
 	"follow":  {400, 24 * time.Hour},  // per account; unfollowing is never limited
 	"upload":  {30, 30 * time.Minute}, // per account, per image
 }

@@ -21,6 +21,10 @@ const (
 	// tweet (not when they ask for the state it already has); its payload
 	// is a LikeChangedPayload.
 	LikeChanged = "like.changed"
+	// BoostChanged is published by tweets when someone boosts or unboosts a
+	// tweet (not when they ask for the state it already has); its payload
+	// is a BoostChangedPayload.
+	BoostChanged = "boost.changed"
 	// FollowCreated is published by follow when someone starts following
 	// someone; its payload is a FollowChangedPayload.
 	FollowCreated = "follow.created"
@@ -30,7 +34,7 @@ const (
 )
 
 // Topics are every topic of the contract, in the order above.
-var Topics = []string{UserCreated, TweetCreated, TweetDeleted, LikeChanged, FollowCreated, FollowDeleted}
+var Topics = []string{UserCreated, TweetCreated, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted}
 
 // UserCreatedPayload announces a new account.
 type UserCreatedPayload struct {
@@ -90,6 +94,10 @@ type Tweet struct {
 	// LikedByMe is always false: an event is nobody's view of the tweet.
 	// It is there so the payload is the API's Tweet, field for field.
 	LikedByMe bool `json:"liked_by_me"`
+	// BoostCount is how many people boosted it: 0 for a new tweet.
+	BoostCount int `json:"boost_count"`
+	// BoostedByMe is always false, as LikedByMe.
+	BoostedByMe bool `json:"boosted_by_me"`
 	// CreatedAt is when it was posted.
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -117,6 +125,9 @@ type TweetDeletedPayload struct {
 	// AuthorID is who wrote it: the homes that held it are theirs and
 	// their followers'.
 	AuthorID string `json:"author_id"`
+	// BoosterIDs are who had boosted it (their boosts are gone with it):
+	// their followers' homes held it too. An empty list when nobody had.
+	BoosterIDs []string `json:"booster_ids"`
 }
 
 // LikeChangedPayload announces that someone liked or unliked a tweet.
@@ -132,6 +143,36 @@ type LikeChangedPayload struct {
 	Liked bool `json:"liked"`
 	// LikeCount is how many people like the tweet after the change.
 	LikeCount int `json:"like_count"`
+}
+
+// BoostChangedPayload announces that someone boosted or unboosted a tweet.
+type BoostChangedPayload struct {
+	// TweetID is the tweet boosted or unboosted.
+	TweetID string `json:"tweet_id"`
+	// AuthorID wrote the tweet (who may be told of the boost): the homes
+	// that hold the original are theirs and their followers'.
+	AuthorID string `json:"author_id"`
+	// InReplyToAuthorID wrote the tweet the boosted tweet replies to; null
+	// when it is no reply. With AuthorID it says who sees the original in
+	// their home (the home rule for replies), and so gets no boost of it.
+	InReplyToAuthorID *string `json:"in_reply_to_author_id"`
+	// UserID is who boosted or unboosted it: the homes that get the boost
+	// are theirs and their followers'.
+	UserID string `json:"user_id"`
+	// Booster is UserID's public identity, as a home shows "<name> boosted".
+	Booster Author `json:"booster"`
+	// Boosted is true for a boost, false for an unboost.
+	Boosted bool `json:"boosted"`
+	// BoostCount is how many people boost the tweet after the change.
+	BoostCount int `json:"boost_count"`
+	// BoostID is the boost's id (the one made, or the one taken back):
+	// time-ordered like tweet ids, it is the boost's place in a home.
+	BoostID string `json:"boost_id"`
+	// At is when the boost or unboost happened.
+	At time.Time `json:"at"`
+	// Tweet is the boosted tweet as the JSON API shows it, on a boost;
+	// null on an unboost.
+	Tweet *Tweet `json:"tweet"`
 }
 
 // FollowChangedPayload announces that someone started (follow.created) or

@@ -55,7 +55,9 @@ func TestPublishersKeepTheContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tst.Close() })
-	posts := tweets.NewService(tst, directory, bus, tweets.WithLogger(slog.New(slog.DiscardHandler)))
+	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	posts := tweets.NewService(tst, directory, bus, tweets.WithLogger(slog.New(slog.DiscardHandler)),
+		tweets.WithClock(func() time.Time { return clock }))
 	img, err := posts.Upload(ctx, ada.ID, tweetstest.PNG(t, 40, 30), "a square")
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +67,10 @@ func TestPublishersKeepTheContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := posts.SetLike(ctx, tw.ID, auth.Viewer{ID: bob.ID, Handle: bob.Handle}, true); err != nil {
+		t.Fatal(err)
+	}
+	boost, err := posts.SetBoost(ctx, tw.ID, auth.Viewer{ID: bob.ID, Handle: bob.Handle}, true)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := posts.Delete(ctx, tw.ID, auth.Viewer{ID: ada.ID, Handle: ada.Handle}); err != nil {
@@ -91,8 +97,15 @@ func TestPublishersKeepTheContract(t *testing.T) {
 			Media:     []events.Media{{ID: img.ID, URL: img.URL, ContentType: "image/png", Width: 40, Height: 30, Alt: "a square"}},
 			CreatedAt: tw.CreatedAt,
 		}},
-		events.LikeChanged:   &events.LikeChangedPayload{TweetID: tw.ID, AuthorID: ada.ID, UserID: bob.ID, Liked: true, LikeCount: 1},
-		events.TweetDeleted:  &events.TweetDeletedPayload{ID: tw.ID, AuthorID: ada.ID},
+		events.LikeChanged: &events.LikeChangedPayload{TweetID: tw.ID, AuthorID: ada.ID, UserID: bob.ID, Liked: true, LikeCount: 1},
+		events.BoostChanged: &events.BoostChangedPayload{TweetID: tw.ID, AuthorID: ada.ID, UserID: bob.ID,
+			Booster: events.Author{ID: bob.ID, Handle: "bob", DisplayName: "Bob"}, Boosted: true, BoostCount: 1,
+			BoostID: boost.ID, At: clock, Tweet: &events.Tweet{
+				ID: tw.ID, Author: events.Author{ID: ada.ID, Handle: "ada", DisplayName: "Ada"}, Text: "hello",
+				Media:     []events.Media{{ID: img.ID, URL: img.URL, ContentType: "image/png", Width: 40, Height: 30, Alt: "a square"}},
+				LikeCount: 1, BoostCount: 1, CreatedAt: tw.CreatedAt,
+			}},
+		events.TweetDeleted:  &events.TweetDeletedPayload{ID: tw.ID, AuthorID: ada.ID, BoosterIDs: []string{bob.ID}},
 		events.FollowCreated: &events.FollowChangedPayload{FollowerID: bob.ID, FolloweeID: ada.ID},
 		events.FollowDeleted: &events.FollowChangedPayload{FollowerID: bob.ID, FolloweeID: ada.ID},
 	}

@@ -56,6 +56,7 @@ const (
 	TweetCreated   = "tweet-created"
 	TweetDeleted   = "tweet-deleted"
 	LikeChanged    = "like-changed"
+	BoostChanged   = "boost-changed"
 	FollowChanged  = "follow-changed"
 	SessionChanged = "session-changed"
 	ProfileChanged = "profile-changed"

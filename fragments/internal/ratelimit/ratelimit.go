@@ -46,6 +46,8 @@ const (
 	Post = "post"
 	// Like is liking a tweet (not taking a like back), counted per account.
 	Like = "like"
+	// Boost is boosting a tweet (not taking a boost back), counted per account.
+	Boost = "boost"
 	// Follow is following someone (not unfollowing), counted per account.
 	Follow = "follow"
 	// Upload is uploading an image, counted per account and image.
@@ -59,6 +61,7 @@ var messages = map[string]string{
 	SignUp: "Too many sign-ups from your address.",
 	Post:   "You have posted a lot in a short time.",
 	Like:   "You have liked a lot in a short time.",
+	Boost:  "You have boosted a lot in a short time.",
 	Follow: "You have followed a lot of people in a short time.",
 	Upload: "You have uploaded a lot of images in a short time.",
 }

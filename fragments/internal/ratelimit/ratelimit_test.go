@@ -155,7 +155,8 @@ func TestRefusalMessage(t *testing.T) {
 		{SignIn, config.Limit{Count: 1, Period: 5 * time.Minute}, "Too many sign-in attempts from your address. Try again in 5 minutes."},
 		{Like, config.Limit{Count: 1, Period: 90 * time.Second}, "You have liked a lot in a short time. Try again in 2 minutes."},
 		{Follow, config.Limit{Count: 2, Period: time.Minute}, "You have followed a lot of people in a short time. Try again in 30 seconds."},
-		{"boost", config.Limit{Count: 1, Period: time.Minute}, "You have done that a lot in a short time. Try again in a minute."},
+		{Boost, config.Limit{Count: 1, Period: time.Minute}, "You have boosted a lot in a short time. Try again in a minute."},
+		{"reblog", config.Limit{Count: 1, Period: time.Minute}, "You have done that a lot in a short time. Try again in a minute."},
 	} {
 		t.Run(tt.action, func(t *testing.T) {
 			l := New(nil, map[string]config.Limit{tt.action: tt.limit}, WithClock(func() time.Time { return time.Unix(1e9, 0) }))

@@ -114,7 +114,7 @@
   // document, so an event that lands on document is moved to body; it is
   // stopped on its way to document (caught first, on window), so widgets
   // listening "from:outside", on document, hear it once, not twice.
-  ["tweet-created", "tweet-deleted", "like-changed", "follow-changed", "profile-changed", "session-changed", "reply-created"]
+  ["tweet-created", "tweet-deleted", "like-changed", "boost-changed", "follow-changed", "profile-changed", "session-changed", "reply-created"]
     .forEach(function (name) {
       window.addEventListener(name, function (e) {
         if (e.target === document && document.body) {

@@ -174,6 +174,69 @@ func (x *audiences) recipients(author string) []*Socket {
 	return out
 }
 
+// admits tells whether a's home takes a tweet by author answering
+// replyTo ("" for none), author being the viewer or someone they follow:
+// the home rule for replies (the reader's own, a thread, an answer to the
+// reader or to someone they follow; not an answer to a stranger). x.mu is
+// held.
+func (a *audience) admits(author, replyTo string) bool {
+	return replyTo == "" || replyTo == author || a.viewer == author || replyTo == a.viewer || a.following[replyTo]
+}
+
+// tweetRecipients are the sockets of the homes a new tweet by author,
+// answering replyTo ("" for none), reaches: recipients(author) less those
+// the home rule for replies keeps it from.
+func (x *audiences) tweetRecipients(author, replyTo string) []*Socket {
+	if replyTo == "" || replyTo == author {
+		return x.recipients(author)
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []*Socket
+	add := func(a *audience) {
+		for s := range a.sockets {
+			out = append(out, s)
+		}
+	}
+	if a := x.byID[author]; a != nil {
+		add(a)
+	}
+	for a := range x.byFollowee[author] {
+		if a.viewer != author && a.admits(author, replyTo) {
+			add(a)
+		}
+	}
+	return out
+}
+
+// boostRecipients are the sockets of the homes a boost by booster of a
+// tweet by author (answering replyTo, "" for none) reaches as a boost: the
+// booster's and their followers', except those that hold the tweet itself
+// (whose reader wrote it, or follows its author and the home rule lets it
+// in).
+func (x *audiences) boostRecipients(booster, author, replyTo string) []*Socket {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var out []*Socket
+	add := func(a *audience) {
+		if (a.viewer == author || a.following[author]) && a.admits(author, replyTo) {
+			return // the home holds the original
+		}
+		for s := range a.sockets {
+			out = append(out, s)
+		}
+	}
+	if a := x.byID[booster]; a != nil {
+		add(a)
+	}
+	for a := range x.byFollowee[booster] {
+		if a.viewer != booster {
+			add(a)
+		}
+	}
+	return out
+}
+
 // reload is one audience to read again, with a socket to read it for.
 type reload struct {
 	a       *audience

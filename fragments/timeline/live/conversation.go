@@ -142,7 +142,7 @@ func (h *Hub) replyCreated(e events.TweetCreatedPayload) {
 		count = *e.InReplyToReplyCount
 	}
 	if count >= 0 && e.InReplyToAuthorID != nil {
-		h.broadcast(*e.InReplyToAuthorID, message{event: RepliesChanged, json: replyCountJSON(parent, count), html: h.Markup.ReplyCount(parent, count)})
+		h.broadcast(message{event: RepliesChanged, json: replyCountJSON(parent, count), html: h.Markup.ReplyCount(parent, count)}, *e.InReplyToAuthorID)
 	}
 	for _, s := range h.watchers.replied(parent, e.ID) {
 		h.queue(s, message{event: events.TweetCreated, html: h.Markup.ConversationChanged(ConversationChange{ReplyID: e.ID, InReplyToID: parent, ReplyCount: count})})

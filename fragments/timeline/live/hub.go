@@ -195,21 +195,23 @@ func (h *Hub) catchUp(ctx context.Context, s *Socket) (err error) {
 	if len(missed) == 0 {
 		return nil
 	}
+	// An entry that is a boost is placed by the boost's id: the socket
+	// notes that as what it has.
 	if s.Format == JSON {
 		for _, t := range missed {
-			h.queue(s, message{event: events.TweetCreated, json: createdJSON(t)}, t.ID)
+			h.queue(s, message{event: events.TweetCreated, json: createdJSON(t)}, t.Place())
 		}
 		return nil
 	}
-	ids := make([]string, len(missed))
+	entries, places := make([]string, len(missed)), make([]string, len(missed))
 	for i, t := range missed {
-		ids[i] = t.ID
+		entries[i], places[i] = t.Entry(), t.Place()
 	}
-	cards, err := h.Cards.Cards(ctx, s.Caller, ids)
+	cards, err := h.Cards.Cards(ctx, s.Caller, entries)
 	if err != nil {
 		return err
 	}
-	h.queue(s, message{event: events.TweetCreated, html: h.Markup.Arrived(cards)}, ids...)
+	h.queue(s, message{event: events.TweetCreated, html: h.Markup.Arrived(cards)}, places...)
 	return nil
 }
 
@@ -241,9 +243,11 @@ func (h *Hub) Handle(ctx context.Context, topic string, payload []byte) {
 			h.replyCreated(e)
 		}
 	case events.TweetDeleted:
+		// The homes that held it are its author's followers' and, through
+		// its boosts, its boosters'.
 		var e events.TweetDeletedPayload
 		if err = json.Unmarshal(payload, &e); err == nil {
-			h.broadcast(e.AuthorID, message{event: topic, json: deletedJSON(e.ID), html: h.Markup.Deleted(e.ID)})
+			h.broadcast(message{event: topic, json: deletedJSON(e.ID), html: h.Markup.Deleted(e.ID)}, append([]string{e.AuthorID}, e.BoosterIDs...)...)
 			h.conversationDeleted(e.ID)
 		}
 	case events.LikeChanged:
@@ -251,7 +255,12 @@ func (h *Hub) Handle(ctx context.Context, topic string, payload []byte) {
 		// reader's own liked state is theirs alone and stays as it is.
 		var e events.LikeChangedPayload
 		if err = json.Unmarshal(payload, &e); err == nil && e.TweetID != "" {
-			h.broadcast(e.AuthorID, message{event: topic, json: likeCountJSON(e.TweetID, e.LikeCount), html: h.Markup.LikeCount(e.TweetID, e.LikeCount)})
+			h.broadcast(message{event: topic, json: likeCountJSON(e.TweetID, e.LikeCount), html: h.Markup.LikeCount(e.TweetID, e.LikeCount)}, e.AuthorID)
+		}
+	case events.BoostChanged:
+		var e events.BoostChangedPayload
+		if err = json.Unmarshal(payload, &e); err == nil && e.TweetID != "" {
+			h.boostChanged(ctx, e)
 		}
 	case events.FollowCreated, events.FollowDeleted:
 		var e events.FollowChangedPayload
@@ -268,51 +277,88 @@ func (h *Hub) tweetCreated(ctx context.Context, e events.TweetCreatedPayload) {
 	if e.AuthorID == "" {
 		e.AuthorID = e.Author.ID
 	}
+	replyTo := ""
+	if e.InReplyToAuthorID != nil {
+		replyTo = *e.InReplyToAuthorID
+	}
+	t := apiTweet(e.Tweet)
+	h.arrive(ctx, h.audiences.tweetRecipients(e.AuthorID, replyTo), t, e.AuthorID)
+}
+
+// boostChanged shows a tweet's new boost count on the cards of the homes
+// that hold it through its author or the booster, and a boost arrives in
+// the homes of the booster's followers that do not hold the tweet itself,
+// as a tweet.created of the entry (with boosted_by), once: a socket that
+// already got the tweet gets no second entry of it. An unboost takes
+// nothing off open pages (another boost may still hold the entry there);
+// the next read is exact.
+func (h *Hub) boostChanged(ctx context.Context, e events.BoostChangedPayload) {
+	h.broadcast(message{event: events.BoostChanged, json: boostCountJSON(e.TweetID, e.BoostCount),
+		html: h.Markup.BoostCount(e.TweetID, e.BoostCount)}, e.AuthorID, e.UserID)
+	if !e.Boosted || e.Tweet == nil || e.BoostID == "" {
+		return
+	}
+	replyTo := ""
+	if e.InReplyToAuthorID != nil {
+		replyTo = *e.InReplyToAuthorID
+	}
+	h.arrive(ctx, h.audiences.boostRecipients(e.UserID, e.AuthorID, replyTo), boostedTweet(e), e.AuthorID)
+}
+
+// arrive queues a new home entry (a tweet, or a boost of one) to sockets,
+// as tweet.created, unless a socket already got that tweet.
+func (h *Hub) arrive(ctx context.Context, sockets []*Socket, t timeline.Tweet, author string) {
 	var jsonMsg []byte
-	// A new tweet's card is the same for every reader but its author (who
+	// A new entry's card is the same for every reader but its author (who
 	// gets a delete button) and differs between the shell and a service's
 	// own page (links): render each variant once, with the session of one
 	// of the sockets it is for.
 	type variant struct{ shell, mine bool }
 	rendered := map[variant][]byte{}
-	for _, s := range h.audiences.recipients(e.AuthorID) {
-		if !s.first(e.ID) {
+	for _, s := range sockets {
+		if !s.first(t.ID) {
 			continue
 		}
 		if s.Format == JSON {
 			if jsonMsg == nil {
-				jsonMsg = createdJSON(apiTweet(e.Tweet))
+				jsonMsg = createdJSON(t)
 			}
-			h.queue(s, message{event: events.TweetCreated, json: jsonMsg}, e.ID)
+			h.queue(s, message{event: events.TweetCreated, json: jsonMsg}, t.Place())
 			continue
 		}
-		v := variant{shell: s.Caller.Shell, mine: s.Caller.ViewerID == e.AuthorID}
+		v := variant{shell: s.Caller.Shell, mine: s.Caller.ViewerID == author}
 		msg, ok := rendered[v]
 		if !ok {
 			rctx, cancel := context.WithTimeout(ctx, renderTimeout)
-			cards, err := h.Cards.Cards(rctx, s.Caller, []string{e.ID})
+			cards, err := h.Cards.Cards(rctx, s.Caller, []string{t.Entry()})
 			cancel()
 			if err != nil {
-				h.Logger.WarnContext(ctx, "render a live tweet card", "tweet", e.ID, "err", err)
+				h.Logger.WarnContext(ctx, "render a live tweet card", "tweet", t.ID, "err", err)
 			} else if cards != "" {
 				msg = h.Markup.Arrived(cards)
 			}
 			rendered[v] = msg
 		}
 		if msg != nil {
-			h.queue(s, message{event: events.TweetCreated, html: msg}, e.ID)
+			h.queue(s, message{event: events.TweetCreated, html: msg}, t.Place())
 		}
 	}
 }
 
 // broadcast queues one event, the same for every reader, to the sockets of
-// the homes holding author's tweets.
-func (h *Hub) broadcast(author string, m message) {
-	if author == "" {
-		return
-	}
-	for _, s := range h.audiences.recipients(author) {
-		h.queue(s, m)
+// the homes holding the tweets of any of authors, once each.
+func (h *Hub) broadcast(m message, authors ...string) {
+	seen := map[*Socket]bool{}
+	for _, author := range authors {
+		if author == "" {
+			continue
+		}
+		for _, s := range h.audiences.recipients(author) {
+			if !seen[s] {
+				seen[s] = true
+				h.queue(s, m)
+			}
+		}
 	}
 }
 

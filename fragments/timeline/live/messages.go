@@ -17,6 +17,8 @@ type Markup interface {
 	Deleted(tweetID string) []byte
 	// LikeCount shows a tweet's new like count on its cards.
 	LikeCount(tweetID string, count int) []byte
+	// BoostCount shows a tweet's new boost count on its cards.
+	BoostCount(tweetID string, count int) []byte
 	// Resync tells the page to read its feed afresh.
 	Resync() []byte
 	// ReplyCount shows a tweet's new reply count on its cards.
@@ -50,7 +52,7 @@ type message struct {
 // /timeline/api/stream row).
 
 func createdJSON(t timeline.Tweet) []byte {
-	t.LikedByMe = false
+	t.LikedByMe, t.BoostedByMe = false, false
 	if t.Media == nil {
 		t.Media = []timeline.Media{}
 	}
@@ -84,6 +86,15 @@ func replyCountJSON(id string, count int) []byte {
 	return b
 }
 
+func boostCountJSON(id string, count int) []byte {
+	b, _ := json.Marshal(struct {
+		Event      string `json:"event"`
+		ID         string `json:"id"`
+		BoostCount int    `json:"boost_count"`
+	}{events.BoostChanged, id, count})
+	return b
+}
+
 var resyncJSON = []byte(`{"event":"resync"}`)
 
 // apiTweet is a tweet from tweet.created in the timeline API's shape.
@@ -94,6 +105,17 @@ func apiTweet(t events.Tweet) timeline.Tweet {
 	}
 	return timeline.Tweet{
 		ID: t.ID, Author: timeline.Author(t.Author), Text: t.Text, Media: media,
-		InReplyToID: t.InReplyToID, ReplyCount: t.ReplyCount, LikeCount: t.LikeCount, CreatedAt: t.CreatedAt,
+		InReplyToID: t.InReplyToID, ReplyCount: t.ReplyCount, LikeCount: t.LikeCount, BoostCount: t.BoostCount,
+		CreatedAt: t.CreatedAt,
 	}
+}
+
+// boostedTweet is the entry a boost makes in its booster's followers'
+// homes, in the timeline API's shape.
+func boostedTweet(e events.BoostChangedPayload) timeline.Tweet {
+	t := apiTweet(*e.Tweet)
+	t.BoostCount = e.BoostCount
+	booster := timeline.Author(e.Booster)
+	t.BoostedBy, t.BoostID = &booster, e.BoostID
+	return t
 }

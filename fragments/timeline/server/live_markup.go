@@ -39,6 +39,13 @@ func (m liveMarkup) LikeCount(tweetID string, count int) []byte {
 	}{tweetID, count})
 }
 
+func (m liveMarkup) BoostCount(tweetID string, count int) []byte {
+	return m.render("live-boost-count", struct {
+		TweetID string
+		Count   int
+	}{tweetID, count})
+}
+
 func (m liveMarkup) Resync() []byte { return m.render("live-resync", nil) }
 
 func (m liveMarkup) ReplyCount(tweetID string, count int) []byte {

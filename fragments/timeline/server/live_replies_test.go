@@ -23,15 +23,6 @@ func (e *env) mustReply(t *testing.T, u user, text, to string) string {
 	return reply.ID
 }
 
-// silent checks a socket is sent nothing for a moment.
-func silent(t *testing.T, conn *websocket.Conn, who string) {
-	t.Helper()
-	conn.SetReadDeadline(time.Now().Add(400 * time.Millisecond))
-	if _, msg, err := conn.ReadMessage(); err == nil {
-		t.Errorf("%s got %s, want nothing", who, msg)
-	}
-}
-
 // A reply reaches the open homes holding the replied-to tweet as its new
 // reply count, on the page (data-reply-count-for) and on the stream.
 func TestReplyCountsArePushed(t *testing.T) {

@@ -23,6 +23,8 @@ type cardKey struct {
 	Likes    int
 	Replies  int
 	Liked    bool
+	Boosts   int
+	Boosted  bool
 	Mine     bool
 	SignedIn bool
 	Links    render.Links
@@ -33,7 +35,8 @@ type cardKey struct {
 
 func keyOf(c card) cardKey {
 	return cardKey{
-		ID: c.Tweet.ID, Likes: c.Tweet.LikeCount, Replies: c.Tweet.ReplyCount, Liked: c.Tweet.LikedByMe, Mine: c.Mine(),
+		ID: c.Tweet.ID, Likes: c.Tweet.LikeCount, Replies: c.Tweet.ReplyCount, Liked: c.Tweet.LikedByMe,
+		Boosts: c.Tweet.BoostCount, Boosted: c.Tweet.BoostedByMe, Mine: c.Mine(),
 		SignedIn: c.Viewer != nil, Links: c.Links, Ago: layout.Ago(c.Tweet.CreatedAt),
 		Name: c.Tweet.Author.DisplayName, Handle: c.Tweet.Author.Handle,
 	}

@@ -37,6 +37,8 @@ func TestCardCacheAnswersWhatTheTemplateWould(t *testing.T) {
 		{"one more like", func(c *card) { c.Tweet.LikeCount++ }},
 		{"one more reply", func(c *card) { c.Tweet.ReplyCount++ }},
 		{"signed out with a reply", func(c *card) { c.Viewer, c.Tweet.ReplyCount = nil, 1 }},
+		{"boosted by the viewer", func(c *card) { c.Tweet.BoostedByMe = true }},
+		{"one more boost", func(c *card) { c.Tweet.BoostCount++ }},
 		{"seen by its author", func(c *card) { c.Viewer = author }},
 		{"signed out", func(c *card) { c.Viewer = nil }},
 		{"through the shell", func(c *card) { c.Links.Shell = true }},

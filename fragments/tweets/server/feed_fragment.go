@@ -27,7 +27,8 @@ type feedFragmentRequest struct {
 // feedFragment answers a page of a home timeline as the viewer's cards,
 // in one call: the timeline would otherwise ask for the page's ids as JSON
 // and then for their cards. The next cursor, the feed's newest tweet (on
-// a first page) and the number of cards come in headers
+// a first page: the place of its first entry, a boost's id for a boost)
+// and the number of cards come in headers
 // (render.Feed*Header); failures are problem+json.
 func (s *server) feedFragment(c *gin.Context) {
 	v := viewer.Of(c)
@@ -60,10 +61,10 @@ func (s *server) feedFragment(c *gin.Context) {
 				return
 			}
 			if len(top.Tweets) > 0 {
-				newest = top.Tweets[0].ID
+				newest = top.Tweets[0].FeedPosition()
 			}
 		case len(page.Tweets) > 0:
-			newest = page.Tweets[0].ID
+			newest = page.Tweets[0].FeedPosition()
 		}
 		c.Header(render.FeedNewestHeader, newest)
 	}

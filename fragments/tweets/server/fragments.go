@@ -170,7 +170,9 @@ func (s *server) renderCards(c *gin.Context, list []tweets.Tweet) {
 }
 
 // cardsFragment is the cards of the tweets with the given ids, in that
-// order, unknown ones left out: how other services show tweets.
+// order, unknown ones left out: how other services show tweets. An id may
+// be "<tweet id>:<boost id>", a home's entry that is there as a boost
+// (tweets.Service.Entries), whose card says who boosted it.
 func (s *server) cardsFragment(c *gin.Context) {
 	var ids []string
 	for id := range strings.SplitSeq(c.Query("ids"), ",") {
@@ -182,7 +184,7 @@ func (s *server) cardsFragment(c *gin.Context) {
 		render.FragmentError(c, s.tmpl, fault.New(fault.Invalid, "At most 100 tweets at a time."))
 		return
 	}
-	list, err := s.Tweets.Tweets(c.Request.Context(), ids, orAnonymous(viewer.Of(c)))
+	list, err := s.Tweets.Entries(c.Request.Context(), ids, orAnonymous(viewer.Of(c)))
 	if err != nil {
 		render.FragmentError(c, s.tmpl, err)
 		return
@@ -232,6 +234,34 @@ func (s *server) likeFragment(liked bool) gin.HandlerFunc {
 		}
 		htmx.Trigger(c, htmx.LikeChanged)
 		s.render(c, http.StatusOK, "like", card{Links: render.LinksFor(c, service), Viewer: v, Tweet: tweets.Tweet{ID: l.TweetID, LikeCount: l.LikeCount, LikedByMe: l.Liked}})
+	}
+}
+
+// boostFragment boosts or unboosts a tweet and answers the boost button in
+// its new state; boost-changed tells the other widgets.
+func (s *server) boostFragment(boosted bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		v := viewer.Of(c)
+		if v == nil {
+			s.signInPrompt(c, http.StatusUnauthorized, "Sign in to boost tweets.")
+			return
+		}
+		if boosted {
+			// Past the limit the button gives way to the reason, until
+			// the card is shown again.
+			if err := s.Limits.Check(c.Request.Context(), ratelimit.Boost, v.ID, 1); err != nil {
+				render.FragmentError(c, s.tmpl, err)
+				return
+			}
+		}
+		b, err := s.Tweets.SetBoost(c.Request.Context(), c.Param("id"), *v, boosted)
+		if err != nil {
+			render.FragmentError(c, s.tmpl, err)
+			return
+		}
+		htmx.Trigger(c, htmx.BoostChanged)
+		s.render(c, http.StatusOK, "boost", card{Links: render.LinksFor(c, service), Viewer: v,
+			Tweet: tweets.Tweet{ID: b.TweetID, BoostCount: b.BoostCount, BoostedByMe: b.Boosted}})
 	}
 }
 

@@ -83,6 +83,7 @@ func New(d Deps) http.Handler {
 	s.registerContextAPI(api)
 	s.registerSearchAPI(api)
 	s.registerLikesAPI(api)
+	s.registerBoostsAPI(api)
 	s.registerMediaAPI(api)
 	s.registerFeedAPI(api)
 
@@ -100,6 +101,8 @@ func New(d Deps) http.Handler {
 	f.DELETE("/tweets/:id", s.deleteFragment)
 	f.PUT("/tweets/:id/like", s.likeFragment(true))
 	f.DELETE("/tweets/:id/like", s.likeFragment(false))
+	f.PUT("/tweets/:id/boost", s.boostFragment(true))
+	f.DELETE("/tweets/:id/boost", s.boostFragment(false))
 	f.GET("/users/:handle/tweets", s.userTweetsFragment)
 	f.GET("/tweets/:id/reply", s.replyBoxFragment)
 	f.POST("/tweets/:id/replies", s.postReplyFragment)

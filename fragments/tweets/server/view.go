@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"html/template"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/viewer"
+	"murmur/fragments/layout"
 	"murmur/fragments/tweets"
 )
 
@@ -120,7 +122,37 @@ func (s *server) cards(c *gin.Context, list []tweets.Tweet) ([]card, error) {
 		if err != nil {
 			return nil, err
 		}
+		if t.BoostedBy != nil {
+			if h, err = s.boostedCard(h, links, t); err != nil {
+				return nil, err
+			}
+		}
 		out[i].HTML = h
 	}
 	return out, nil
+}
+
+// boostedCard is the card of a home's entry that is there as a boost: the
+// tweet's own card (as kept in the card cache, the same for every entry of
+// the tweet) with the boost's place on its <article> (data-boost-id, which
+// the timeline's script orders and catches up by) and the "<name>
+// boosted" line first inside it. The card's opening tag is the template's
+// own markup and ends at its first '>': attribute values are escaped.
+func (s *server) boostedCard(h template.HTML, links render.Links, t tweets.Tweet) (template.HTML, error) {
+	note, err := layout.Execute(s.tmpl, "boosted-by", struct {
+		Links   render.Links
+		Booster tweets.Author
+	}{links, *t.BoostedBy})
+	if err != nil {
+		return "", err
+	}
+	end := strings.IndexByte(string(h), '>')
+	if end < 0 || !strings.HasPrefix(string(h), "<article") {
+		return "", fmt.Errorf("a card does not open with its <article>: %.40q", h)
+	}
+	id, ok := tweets.ParseID(t.BoostID)
+	if !ok {
+		return "", fmt.Errorf("boost id %q of tweet %s", t.BoostID, t.ID)
+	}
+	return template.HTML(string(h[:end]) + ` data-boost-id="` + tweets.FormatID(id) + `">` + string(note) + string(h[end+1:])), nil
 }

@@ -85,13 +85,13 @@ func TestRepliesCountAndOutliveWhatTheyAnswer(t *testing.T) {
 
 	// Deleting a reply counts it off; deleting the tweet it answers keeps
 	// the replies, which still name it.
-	if _, _, err := f.DeleteTweet(ctx, b.ID, "1", f.now); err != nil {
+	if _, err := f.DeleteTweet(ctx, b.ID, "1", f.now); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.mustRead(t, root.ID).ReplyCount; got != 1 {
 		t.Errorf("after deleting reply b, root's reply_count = %d, want 1", got)
 	}
-	if _, _, err := f.DeleteTweet(ctx, a.ID, "2", f.now); err != nil {
+	if _, err := f.DeleteTweet(ctx, a.ID, "2", f.now); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.mustRead(t, a1.ID); got.InReplyToID == nil || *got.InReplyToID != a.ID {
@@ -237,7 +237,7 @@ func TestConcurrentRepliesCountExactly(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, _, err := f.DeleteTweet(ctx, root.ID, "1", f.now); err != nil {
+				if _, err := f.DeleteTweet(ctx, root.ID, "1", f.now); err != nil {
 					t.Errorf("delete root: %v", err)
 				}
 			}()

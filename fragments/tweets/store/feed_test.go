@@ -26,7 +26,7 @@ func feedTexts(t *testing.T, f *fixture, q tweets.FeedQuery) []string {
 			return out
 		}
 		last := page[len(page)-1]
-		id, _ := tweets.ParseID(last.ID)
+		id, _ := tweets.ParseID(last.FeedPosition())
 		q.Below = tweets.FeedPosition{Likes: last.LikeCount, ID: id}
 	}
 	t.Fatal("feed never ended")

@@ -64,6 +64,12 @@ func (s *Store) ImportLikes(ctx context.Context, likes []tweets.ImportedLike) (i
 			return err
 		}
 		defer count.Close()
+		// A tweet's boosts carry its like count (the popular order of homes).
+		boostCount, err := tx.PrepareContext(ctx, `UPDATE boosts SET like_count = like_count + ? WHERE tweet_id = ?`)
+		if err != nil {
+			return err
+		}
+		defer boostCount.Close()
 		// Counted per tweet and added once each: likes in bulk crowd onto
 		// a few popular tweets.
 		gained := map[int64]int{}
@@ -88,6 +94,9 @@ func (s *Store) ImportLikes(ctx context.Context, likes []tweets.ImportedLike) (i
 				continue
 			}
 			if _, err := count.ExecContext(ctx, n, id); err != nil {
+				return err
+			}
+			if _, err := boostCount.ExecContext(ctx, n, id); err != nil {
 				return err
 			}
 		}

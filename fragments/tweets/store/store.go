@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -100,16 +101,18 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 			id := tweets.FormatID(n.InReplyTo)
 			t.InReplyToID = &id
 		}
-		// The transaction began IMMEDIATE (see sqlite.Open): this is the
-		// only writer now, so an id above every committed one stays above.
-		var newest int64
-		if err := s.QueryRowIn(ctx, tx, `SELECT coalesce(max(id), 0) FROM tweets`).Scan(&newest); err != nil {
+		tweetID, err := s.nextID(ctx, tx, n.NewID)
+		if err != nil {
 			return err
 		}
-		tweetID := max(n.NewID(), newest+1)
 		t.ID = tweets.FormatID(tweetID)
-		if _, err := s.ExecIn(ctx, tx, `INSERT INTO tweets (id, author_id, text, in_reply_to_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-			tweetID, n.AuthorID, n.Text, parent, n.CreatedAt.UnixMilli()); err != nil {
+		var parentAuthor sql.NullString
+		if parent.Valid {
+			parentAuthor = sql.NullString{String: t.InReplyToAuthorID, Valid: true}
+		}
+		if _, err := s.ExecIn(ctx, tx, `INSERT INTO tweets (id, author_id, text, in_reply_to_id, in_reply_to_author_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`,
+			tweetID, n.AuthorID, n.Text, parent, parentAuthor, n.CreatedAt.UnixMilli()); err != nil {
 			return err
 		}
 		if err := s.keepEntities(ctx, tx, tweetID, n.Text); err != nil {
@@ -153,15 +156,34 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 	return t, nil
 }
 
-const tweetColumns = `t.id, t.author_id, t.text, t.in_reply_to_id, t.reply_count, t.like_count, t.created_at,
-	EXISTS (SELECT 1 FROM likes l WHERE l.tweet_id = t.id AND l.user_id = ?1 AND ?1 != '')`
+// nextID is the id of a tweet or boost being written: the transaction
+// began IMMEDIATE (see sqlite.Open), so this is the only writer now, and
+// an id above every committed tweet and boost stays above. Tweets and
+// boosts share the order, so a home's entries (tweets, and boosts of
+// tweets) are placed and paged by one kind of id.
+func (s *Store) nextID(ctx context.Context, tx *sql.Tx, newID func() int64) (int64, error) {
+	var newest int64
+	err := s.QueryRowIn(ctx, tx, `SELECT max(coalesce((SELECT max(id) FROM tweets), 0), coalesce((SELECT max(id) FROM boosts), 0))`).Scan(&newest)
+	if err != nil {
+		return 0, err
+	}
+	return max(newID(), newest+1), nil
+}
+
+const tweetColumns = `t.id, t.author_id, t.text, t.in_reply_to_id, t.in_reply_to_author_id, t.reply_count, t.like_count,
+	t.boost_count, t.created_at,
+	EXISTS (SELECT 1 FROM likes l WHERE l.tweet_id = t.id AND l.user_id = ?1 AND ?1 != ''),
+	EXISTS (SELECT 1 FROM boosts b WHERE b.tweet_id = t.id AND b.booster_id = ?1 AND ?1 != '')`
 
 func scanTweet(row interface{ Scan(...any) error }) (tweets.Tweet, int64, error) {
 	var t tweets.Tweet
 	var id, created int64
 	var parent sql.NullInt64
-	err := row.Scan(&id, &t.Author.ID, &t.Text, &parent, &t.ReplyCount, &t.LikeCount, &created, &t.LikedByMe)
+	var parentAuthor sql.NullString
+	err := row.Scan(&id, &t.Author.ID, &t.Text, &parent, &parentAuthor, &t.ReplyCount, &t.LikeCount,
+		&t.BoostCount, &created, &t.LikedByMe, &t.BoostedByMe)
 	t.ID, t.CreatedAt, t.Media = tweets.FormatID(id), time.UnixMilli(created).UTC(), []tweets.Media{}
+	t.InReplyToAuthorID = parentAuthor.String
 	if parent.Valid {
 		p := tweets.FormatID(parent.Int64)
 		t.InReplyToID = &p
@@ -260,28 +282,27 @@ func (s *Store) TweetsByAuthor(ctx context.Context, authorID string, before int6
 		WHERE t.author_id = ?2 AND t.id < ?3 ORDER BY t.id DESC LIMIT ?4`, viewerID, authorID, before, limit)
 }
 
-// DeleteTweet removes a tweet; its likes, images, tags and mentions go
-// with it through ON DELETE CASCADE, its words leave the search index by
-// trigger, and a tombstone remembers whose it was and what it answered.
-// Its replies stay, naming it still; the tweet it answered counts one
-// reply less.
-func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (bool, string, error) {
+// DeleteTweet removes a tweet; its likes, boosts, images, tags and
+// mentions go with it through ON DELETE CASCADE, its words leave the
+// search index by trigger, and a tombstone remembers whose it was and what
+// it answered. Its replies stay, naming it still; the tweet it answered
+// counts one reply less.
+func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (tweets.Deleted, error) {
 	n, ok := tweets.ParseID(id)
 	if !ok {
-		return false, "", errNoTweet
+		return tweets.Deleted{}, errNoTweet
 	}
-	var deleted bool
-	var author string
+	var d tweets.Deleted
 	err := s.Write(ctx, func(tx *sql.Tx) error {
-		deleted = false
+		d = tweets.Deleted{}
 		var parent sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT author_id, in_reply_to_id FROM tweets WHERE id = ?`, n).Scan(&author, &parent)
+		err := tx.QueryRowContext(ctx, `SELECT author_id, in_reply_to_id FROM tweets WHERE id = ?`, n).Scan(&d.AuthorID, &parent)
 		if errors.Is(err, sql.ErrNoRows) {
-			err = tx.QueryRowContext(ctx, `SELECT author_id FROM deleted_tweets WHERE id = ?`, n).Scan(&author)
+			err = tx.QueryRowContext(ctx, `SELECT author_id FROM deleted_tweets WHERE id = ?`, n).Scan(&d.AuthorID)
 			if errors.Is(err, sql.ErrNoRows) {
 				return errNoTweet
 			}
-			if err == nil && author != by {
+			if err == nil && d.AuthorID != by {
 				return fault.New(fault.Forbidden, "Only its author can delete a tweet.")
 			}
 			return err // already deleted by its author: nothing to do
@@ -289,14 +310,17 @@ func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (b
 		if err != nil {
 			return err
 		}
-		if author != by {
+		if d.AuthorID != by {
 			return fault.New(fault.Forbidden, "Only its author can delete a tweet.")
+		}
+		if d.Boosters, d.ManyBoosters, err = boosters(ctx, tx, n); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM tweets WHERE id = ?`, n); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO deleted_tweets (id, author_id, in_reply_to_id, deleted_at) VALUES (?, ?, ?, ?)`,
-			n, author, parent, at.UnixMilli()); err != nil {
+			n, d.AuthorID, parent, at.UnixMilli()); err != nil {
 			return err
 		}
 		if parent.Valid {
@@ -305,10 +329,35 @@ func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (b
 				return err
 			}
 		}
-		deleted = true
+		d.Deleted = true
 		return nil
 	})
-	return deleted, author, err
+	if !d.Deleted {
+		d.Boosters, d.ManyBoosters = nil, false
+	}
+	return d, err
+}
+
+// boosters are who boosted tweet id, oldest first: nil and many when
+// there are more than tweets.MaxBoostersNamed.
+func boosters(ctx context.Context, tx *sql.Tx, id int64) (list []string, many bool, err error) {
+	rows, err := tx.QueryContext(ctx, `SELECT booster_id FROM boosts WHERE tweet_id = ? ORDER BY id LIMIT ?`, id, tweets.MaxBoostersNamed+1)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	list = []string{}
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			return nil, false, err
+		}
+		list = append(list, b)
+	}
+	if len(list) > tweets.MaxBoostersNamed {
+		return nil, true, rows.Err()
+	}
+	return list, false, rows.Err()
 }
 
 // SetLike records or removes a like. The count changes only when the like
@@ -350,10 +399,96 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 			if _, err := s.ExecIn(ctx, tx, `UPDATE tweets SET like_count = like_count + ? WHERE id = ?`, delta, n); err != nil {
 				return err
 			}
+			// Its boosts are ordered by its likes too (popular homes).
+			if _, err := tx.ExecContext(ctx, `UPDATE boosts SET like_count = like_count + ? WHERE tweet_id = ?`, delta, n); err != nil {
+				return err
+			}
+			if l.Boosters, l.ManyBoosters, err = boosters(ctx, tx, n); err != nil {
+				return err
+			}
 		}
 		return s.QueryRowIn(ctx, tx, `SELECT like_count FROM tweets WHERE id = ?`, n).Scan(&l.LikeCount)
 	})
 	return l, err
+}
+
+// SetBoost records or removes a boost. The count changes only when the
+// boost did, inside the same write transaction, as SetLike's. A new
+// boost's id is taken under the write lock from the sequence tweets'
+// ids come from (nextID), so it is above every tweet and boost a reader
+// may have seen: homes place and page boosts by it.
+func (s *Store) SetBoost(ctx context.Context, nb tweets.NewBoost) (tweets.Boost, error) {
+	n, ok := tweets.ParseID(nb.TweetID)
+	if !ok {
+		return tweets.Boost{}, errNoTweet
+	}
+	var b tweets.Boost
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		b = tweets.Boost{TweetID: nb.TweetID, UserID: nb.UserID, Boosted: nb.Boosted}
+		var parentAuthor sql.NullString
+		var likes int
+		err := tx.QueryRowContext(ctx, `SELECT author_id, in_reply_to_author_id, like_count FROM tweets WHERE id = ?`, n).
+			Scan(&b.AuthorID, &parentAuthor, &likes)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoTweet
+		}
+		if err != nil {
+			return err
+		}
+		b.InReplyToAuthorID = parentAuthor.String
+		var boostID int64
+		delta := 1
+		if nb.Boosted {
+			if boostID, err = s.nextID(ctx, tx, nb.NewID); err != nil {
+				return err
+			}
+			err = tx.QueryRowContext(ctx, `INSERT INTO boosts (id, tweet_id, booster_id, like_count, created_at) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT DO NOTHING RETURNING id`, boostID, n, nb.UserID, likes, nb.At.UnixMilli()).Scan(&boostID)
+		} else {
+			delta = -1
+			err = tx.QueryRowContext(ctx, `DELETE FROM boosts WHERE tweet_id = ? AND booster_id = ? RETURNING id`, n, nb.UserID).Scan(&boostID)
+		}
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			// Already in the asked state.
+		case err != nil:
+			return err
+		default:
+			b.Changed, b.ID = true, tweets.FormatID(boostID)
+			if _, err := tx.ExecContext(ctx, `UPDATE tweets SET boost_count = boost_count + ? WHERE id = ?`, delta, n); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRowContext(ctx, `SELECT boost_count FROM tweets WHERE id = ?`, n).Scan(&b.BoostCount)
+	})
+	return b, err
+}
+
+// Boosters finds who boosted which tweet for each of the boost ids that
+// exist.
+func (s *Store) Boosters(ctx context.Context, boostIDs []int64) (map[int64]tweets.BoostRef, error) {
+	out := make(map[int64]tweets.BoostRef, len(boostIDs))
+	if len(boostIDs) == 0 {
+		return out, nil
+	}
+	ids, err := json.Marshal(boostIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, tweet_id, booster_id FROM boosts WHERE id IN (SELECT value FROM json_each(?))`, string(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, tweet int64
+		var booster string
+		if err := rows.Scan(&id, &tweet, &booster); err != nil {
+			return nil, err
+		}
+		out[id] = tweets.BoostRef{TweetID: tweets.FormatID(tweet), BoosterID: booster}
+	}
+	return out, rows.Err()
 }
 
 // DeleteUnattachedMedia removes images uploaded before the given time that

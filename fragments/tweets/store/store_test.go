@@ -172,19 +172,19 @@ func TestDeleteTweet(t *testing.T) {
 	}
 
 	t.Run("not the author", func(t *testing.T) {
-		if _, _, err := f.DeleteTweet(ctx, tw.ID, "2", f.now); !fault.Is(err, fault.Forbidden) {
+		if _, err := f.DeleteTweet(ctx, tw.ID, "2", f.now); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("error = %v, want Forbidden", err)
 		}
 	})
 	t.Run("unknown", func(t *testing.T) {
-		if _, _, err := f.DeleteTweet(ctx, "42", "1", f.now); !fault.Is(err, fault.NotFound) {
+		if _, err := f.DeleteTweet(ctx, "42", "1", f.now); !fault.Is(err, fault.NotFound) {
 			t.Fatalf("error = %v, want NotFound", err)
 		}
 	})
 	t.Run("the author", func(t *testing.T) {
-		deleted, author, err := f.DeleteTweet(ctx, tw.ID, "1", f.now)
-		if err != nil || !deleted || author != "1" {
-			t.Fatalf("DeleteTweet = %v, %q, %v; want deleted by 1", deleted, author, err)
+		d, err := f.DeleteTweet(ctx, tw.ID, "1", f.now)
+		if err != nil || !d.Deleted || d.AuthorID != "1" {
+			t.Fatalf("DeleteTweet = %+v, %v; want deleted by 1", d, err)
 		}
 		if got, _ := f.Tweets(ctx, []string{tw.ID}, ""); len(got) != 0 {
 			t.Error("the tweet is still there")
@@ -197,13 +197,13 @@ func TestDeleteTweet(t *testing.T) {
 		}
 	})
 	t.Run("again by the author", func(t *testing.T) {
-		deleted, _, err := f.DeleteTweet(ctx, tw.ID, "1", f.now)
-		if err != nil || deleted {
-			t.Fatalf("DeleteTweet again = %v, %v; want no error and nothing deleted", deleted, err)
+		d, err := f.DeleteTweet(ctx, tw.ID, "1", f.now)
+		if err != nil || d.Deleted {
+			t.Fatalf("DeleteTweet again = %+v, %v; want no error and nothing deleted", d, err)
 		}
 	})
 	t.Run("again by someone else", func(t *testing.T) {
-		if _, _, err := f.DeleteTweet(ctx, tw.ID, "2", f.now); !fault.Is(err, fault.Forbidden) {
+		if _, err := f.DeleteTweet(ctx, tw.ID, "2", f.now); !fault.Is(err, fault.Forbidden) {
 			t.Fatalf("error = %v, want Forbidden", err)
 		}
 	})

@@ -16,14 +16,17 @@
   function $(id) { return document.getElementById(id); }
   function cards(el) { return el ? Array.from(el.querySelectorAll(":scope > article.tweet[data-tweet-id]")) : []; }
   function holds(el, id) { return cards(el).some(function (c) { return c.dataset.tweetId === id; }); }
+  // A card's place in the home: its tweet's id, or, for a tweet there as a
+  // boost, the boost's (data-boost-id), which is newer.
+  function place(card) { return card.dataset.boostId || card.dataset.tweetId; }
 
   // insert puts a card among others in newest-first order. A card older
   // than everything in a list that has more pages is left to those pages.
   function insert(list, card) {
-    var id = big(card.dataset.tweetId);
+    var id = big(place(card));
     var shown = cards(list);
     for (var i = 0; i < shown.length; i++) {
-      if (big(shown[i].dataset.tweetId) < id) { list.insertBefore(card, shown[i]); return; }
+      if (big(place(shown[i])) < id) { list.insertBefore(card, shown[i]); return; }
     }
     if (list.querySelector(":scope > .more")) { card.remove(); return; }
     if (shown.length) shown[shown.length - 1].after(card); else list.prepend(card);
@@ -60,7 +63,7 @@
     }
     cards(incoming).forEach(function (card) {
       var id = card.dataset.tweetId;
-      note(id);
+      note(place(card));
       if (holds(items, id) || holds(pending, id)) { card.remove(); return; }
       insert(pending, card);
     });
@@ -78,7 +81,7 @@
     if (!conn || !conn.url) return;
     var feed = $("timeline-feed");
     if (feed) note(feed.dataset.since);
-    cards($("timeline-items")).forEach(function (c) { note(c.dataset.tweetId); });
+    cards($("timeline-items")).forEach(function (c) { note(place(c)); });
     var u = new URL(conn.url);
     u.searchParams.set("since", newest.toString());
     conn.url = u.toString();
