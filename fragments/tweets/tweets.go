@@ -53,6 +53,10 @@ type Tweet struct {
 	// InReplyToAuthorID wrote the replied-to tweet; known only to the
 	// write that creates a reply, which announces it.
 	InReplyToAuthorID string `json:"-"`
+	// Mentioned are the handles the text mentions that named an account
+	// when the tweet was posted, lower case, in alphabetical order: the
+	// mentions a card links. Like the text, they never change.
+	Mentioned []string `json:"-"`
 }
 
 // MediaFile is the stored bytes of an image.
@@ -91,6 +95,9 @@ type NewTweet struct {
 	// InReplyTo is the tweet it answers, 0 for none; one that does not
 	// exist (any more) is NotFound.
 	InReplyTo int64
+	// Mentioned maps each mentioned handle that names an account to its
+	// user id (see Service.mentionedAccounts); kept with the mentions.
+	Mentioned map[string]string
 	CreatedAt time.Time
 }
 
@@ -284,9 +291,10 @@ func (s *Service) post(ctx context.Context, author auth.Viewer, text string, med
 			media[i].Alt = &alt
 		}
 	}
+	mentioned := s.mentionedAccounts(ctx, text)
 	t, err := s.store.CreateTweet(ctx, NewTweet{
 		NewID: s.ids.Next, AuthorID: author.ID, Text: text, Attachments: media, InReplyTo: inReplyTo,
-		CreatedAt: s.now().UTC().Truncate(time.Millisecond),
+		Mentioned: mentioned, CreatedAt: s.now().UTC().Truncate(time.Millisecond),
 	})
 	// Told even when the write failed: an error from COMMIT itself leaves
 	// unsure whether it landed, and a needless change costs only a reread.
@@ -303,6 +311,7 @@ func (s *Service) post(ctx context.Context, author auth.Viewer, text string, med
 		payload.InReplyToAuthorID = &t.InReplyToAuthorID
 	}
 	s.bus.Publish(ctx, events.TweetCreated, payload)
+	s.announceMentions(ctx, t, mentioned)
 	return t, nil
 }
 

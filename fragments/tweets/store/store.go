@@ -111,7 +111,7 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 			tweetID, n.AuthorID, n.Text, parent, n.CreatedAt.UnixMilli()); err != nil {
 			return err
 		}
-		if err := keepEntities(ctx, tx, tweetID, n.Text); err != nil {
+		if err := keepEntities(ctx, tx, tweetID, n.Text, n.Mentioned); err != nil {
 			return err
 		}
 		for i, a := range n.Attachments {
@@ -149,6 +149,7 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 	if err != nil {
 		return tweets.Tweet{}, err
 	}
+	t.Mentioned = mentionedAccounts(n.Text, n.Mentioned)
 	return t, nil
 }
 
@@ -215,7 +216,10 @@ func (s *Store) queryTweets(ctx context.Context, query string, args ...any) ([]t
 		m.OwnerID = t.Author.ID
 		t.Media = append(t.Media, m)
 	}
-	return list, mrows.Err()
+	if err := mrows.Err(); err != nil {
+		return nil, err
+	}
+	return list, s.loadMentioned(ctx, list, index)
 }
 
 // Tweets returns the tweets among ids that exist, in the order of ids;
