@@ -6,8 +6,8 @@ import (
 	"html"
 	"net/url"
 	"regexp"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 	"unicode"
 
