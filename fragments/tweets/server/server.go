@@ -89,6 +89,8 @@ func New(d Deps) http.Handler {
 	r.GET("/tweets", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/tweets/") })
 	r.GET("/tweets/", s.homePage)
 	r.GET("/tweets/u/:handle", s.userPage)
+	r.GET("/tweets/tags/:tag", s.tagPage)
+	r.GET("/tweets/search", s.searchPage)
 	f := r.Group("/tweets/frag")
 	f.GET("/compose", s.composeFragment)
 	f.POST("/tweets", s.postFragment)
@@ -100,5 +102,8 @@ func New(d Deps) http.Handler {
 	f.PUT("/tweets/:id/like", s.likeFragment(true))
 	f.DELETE("/tweets/:id/like", s.likeFragment(false))
 	f.GET("/users/:handle/tweets", s.userTweetsFragment)
+	f.GET("/tags/:tag", s.tagFragment)
+	f.GET("/search", s.searchFragment)
+	f.GET("/search/preview", s.searchPreviewFragment)
 	return serving.Protect(r)
 }
