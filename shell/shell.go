@@ -23,7 +23,7 @@ var pages embed.FS
 var ssiVariable = regexp.MustCompile(`\$\{(\w+)\}`)
 
 // Pages are the page files nginx serves with SSI.
-var Pages = []string{"home.html", "welcome.html", "user.html"}
+var Pages = []string{"home.html", "welcome.html", "user.html", "tags.html", "search.html"}
 
 // ErrorDir is the folder of the site holding the pages nginx answers its
 // own errors with (error_page): an internal location, reached only by
@@ -40,6 +40,10 @@ var ErrorPages = map[string]layout.ErrorPage{
 	// /u/ location in nginx.conf.tmpl).
 	"no-account.html": {Title: "No such account", Status: 404, Heading: "This account doesn’t exist",
 		Message: "No one on murmur has that handle. Check the spelling, or search for people from the home page.", Home: "/"},
+	// An address longer than nginx reads (a search of tens of thousands
+	// of characters).
+	"too-long.html": {Title: "Too long", Status: 414, Heading: "This address is too long",
+		Message: "murmur can’t read an address this long. Search for fewer words.", Home: "/"},
 	// A service that cannot be reached or answers too late, for a page
 	// rather than a fragment (500, 502, 503, 504: the status stays).
 	"unavailable.html": {Title: "Unavailable", Heading: "murmur can’t answer right now",
@@ -72,7 +76,9 @@ func includer() func(path, label string) (template.HTML, error) {
 		// reload. It cannot sit in the block: nginx writes a block out
 		// through the include's subrequest, where SSI is off, so commands
 		// in it would reach the page as text.
-		fragment := ssiVariable.ReplaceAllString(path, `<!--# echo var="$1" encoding="entity" -->`)
+		// An unset variable (a search page without ?q=) echoes as
+		// nothing, not nginx's "(none)".
+		fragment := ssiVariable.ReplaceAllString(path, `<!--# echo var="$1" encoding="entity" default="" -->`)
 		return template.HTML(fmt.Sprintf(`<!--# block name="%s" --><div class="slot-retry">%s</div><!--# endblock -->`+
 			`<!--# include virtual="/_ssi%s" stub="%s" --><template data-murmur-fragment="%s"></template>`,
 			name, stub, path, name, fragment)), nil
