@@ -53,3 +53,25 @@ func TestErrorPagesNginxNamesAreRendered(t *testing.T) {
 		}
 	}
 }
+
+// The hashtag and search pages include their fragments with the values
+// nginx takes from the address, and the echo that names each fragment for
+// a retry prints nothing for an unset variable (a search without ?q=).
+func TestTagAndSearchPages(t *testing.T) {
+	for name, wants := range map[string][]string{
+		"tags.html": {`<!--# include virtual="/_ssi/tweets/frag/tags/${tag}"`, `/tweets/frag/tags/<!--# echo var="tag" encoding="entity" default="" -->`,
+			`<!--# include virtual="/_ssi/profile/frag/nav"`},
+		"search.html": {`<!--# include virtual="/_ssi/profile/frag/nav?q=${arg_q}"`, `<!--# include virtual="/_ssi/profile/frag/search/people?q=${arg_q}"`,
+			`<!--# include virtual="/_ssi/tweets/frag/search?q=${arg_q}"`, `/tweets/frag/search?q=<!--# echo var="arg_q" encoding="entity" default="" -->`},
+	} {
+		page, err := renderPage(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, want := range wants {
+			if !strings.Contains(string(page), want) {
+				t.Errorf("%s lacks %s", name, want)
+			}
+		}
+	}
+}
