@@ -1,4 +1,4 @@
-# murmur — nginx stitches four Go services into one microblog.
+# murmur — nginx stitches Go services into one microblog; services/services.json lists them.
 # `make start` runs the product, `make test` runs every test. `make help` lists all targets.
 
 SHELL      := /bin/bash
@@ -89,6 +89,10 @@ bench: deps build-load ## the standard load scenario (10k users, 1M tweets, 10k 
 .PHONY: bench-go
 bench-go: assets ## run the Go benchmarks of the hot paths
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
+
+.PHONY: configs
+configs: ## write docker-compose.yml and docker/prometheus.yml from the list of services (services/services.json)
+	$(GO) run ./services/cmd/configs
 
 .PHONY: fmt
 fmt: ## format the Go code

@@ -15,8 +15,7 @@ COPY --from=assets /src/node_modules ./node_modules
 RUN mkdir -p fragments/layout/static/vendor/swagger-ui \
  && cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/dist/ext/hx-ws.min.js fragments/layout/static/vendor/ \
  && cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css fragments/layout/static/vendor/swagger-ui/ \
- && go run -tags sqlite_fts5 ./stack/cmd/murmur render /out 0.0.0.0:4040 \
-      profile=profile:4041 tweets=tweets:4042 follow=follow:4043 timeline=timeline:4044
+ && go run -tags sqlite_fts5 ./stack/cmd/murmur render /out 0.0.0.0:4040
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends nginx wget \

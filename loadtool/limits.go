@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"murmur/services"
 	"murmur/stack"
 )
 
@@ -64,7 +65,7 @@ func startLimitShell(ctx context.Context, dir string, homePage []byte) (*limitSh
 	s, err := stack.Start(ctx, stack.Options{
 		Dir: filepath.Join(dir, "limit-shell"), BinDir: empty,
 		ShellAddr: fmt.Sprintf("127.0.0.1:%d", shellPort), RedisURL: "redis://unused",
-		Ports: map[string][]int{"profile": {port}, "tweets": {port}, "follow": {port}, "timeline": {port}},
+		Ports: every(port),
 	})
 	if err != nil {
 		backend.Close()
@@ -115,4 +116,13 @@ func freePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// every gives each service of the list the one port.
+func every(port int) map[string][]int {
+	ports := map[string][]int{}
+	for _, name := range services.All().Names() {
+		ports[name] = []int{port}
+	}
+	return ports
 }

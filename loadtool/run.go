@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"murmur/services"
 	"murmur/stack"
 )
 
@@ -189,7 +190,8 @@ func slug(name string) string {
 // StackOptions are a private murmur's: every part on a free loopback port,
 // each service with a loopback debug address serving its profiles.
 func StackOptions(dir, binDir string) (stack.Options, error) {
-	ports := make([]int, 10)
+	list := services.All()
+	ports := make([]int, 2+2*len(list))
 	for i := range ports {
 		p, err := freePort()
 		if err != nil {
@@ -197,13 +199,17 @@ func StackOptions(dir, binDir string) (stack.Options, error) {
 		}
 		ports[i] = p
 	}
-	return stack.Options{
-		Dir: dir, BinDir: binDir,
+	opts := stack.Options{
+		Dir: dir, BinDir: binDir, Services: list,
 		ShellAddr: fmt.Sprintf("127.0.0.1:%d", ports[0]), RedisPort: ports[1],
-		Ports:      map[string][]int{"profile": {ports[2]}, "tweets": {ports[3]}, "follow": {ports[4]}, "timeline": {ports[5]}},
-		DebugPorts: map[string]int{"profile": ports[6], "tweets": ports[7], "follow": ports[8], "timeline": ports[9]},
-		Env:        append([]string{"MURMUR_LOG_LEVEL=warn"}, writeLimits...),
-	}, nil
+		Ports: map[string][]int{}, DebugPorts: map[string]int{},
+		Env: append([]string{"MURMUR_LOG_LEVEL=warn"}, writeLimits...),
+	}
+	for i, svc := range list {
+		opts.Ports[svc.Name] = []int{ports[2+2*i]}
+		opts.DebugPorts[svc.Name] = ports[3+2*i]
+	}
+	return opts, nil
 }
 
 // writeLimits lift the per-account limits far above what the write

@@ -12,13 +12,11 @@ import (
 	"time"
 
 	"murmur/fragments/layout"
+	"murmur/services"
 )
 
 //go:embed nginx.conf.tmpl
 var confTemplate string
-
-// Services are the services the shell proxies, in the order of DESIGN.md.
-var Services = []string{"profile", "tweets", "follow", "timeline"}
 
 // The include budget: how long a page waits for one slot's fragment before
 // nginx gives up on it and shows the slot's fallback instead. A page's
@@ -43,10 +41,20 @@ const (
 	IncludeBudget = IncludeConnectTimeout + IncludeTimeout
 )
 
-// Upstream is one service and the addresses (host:port) of its instances.
+// Upstream is one service of the list (services.json) and the addresses
+// (host:port) of its instances.
 type Upstream struct {
 	Name  string
 	Addrs []string
+}
+
+// proxied is an upstream with what the list says of its service: the
+// websocket paths and shell pages nginx serves for it.
+type proxied struct {
+	Name    string
+	Addrs   []string
+	Sockets []string
+	Pages   []services.Page
 }
 
 // Config is what varies between a developer machine, a test and a container.
@@ -60,7 +68,10 @@ type Config struct {
 	// log to stdout, for whoever started it to collect (the launcher
 	// rotates them).
 	RunDir, LogDir string
-	// Upstreams lists every service's instances.
+	// Upstreams lists the instances of every service nginx proxies: those
+	// of the list (services.All), or fewer, as if the others were taken
+	// out of it. A service without an upstream gets no location: its
+	// paths answer 404 and its slots stay empty.
 	Upstreams []Upstream
 	// User is the worker user, needed only when nginx starts as root.
 	User string
@@ -78,8 +89,21 @@ func Render(w io.Writer, cfg Config) error {
 	if cfg.MimeTypes == "" {
 		cfg.MimeTypes = "/etc/nginx/mime.types"
 	}
-	if len(cfg.Upstreams) != len(Services) {
-		return fmt.Errorf("nginx config needs an upstream for each of %v", Services)
+	var ups []proxied
+	all := services.All()
+	for _, u := range cfg.Upstreams {
+		svc, ok := all.Get(u.Name)
+		if !ok {
+			return fmt.Errorf("upstream %q is no service of the list %v", u.Name, all.Names())
+		}
+		if len(u.Addrs) == 0 {
+			return fmt.Errorf("upstream %s has no address", u.Name)
+		}
+		ups = append(ups, proxied{Name: u.Name, Addrs: u.Addrs, Sockets: svc.Sockets, Pages: services.List{svc}.Pages()})
+	}
+	if len(ups) == 0 || ups[0].Name != "profile" {
+		// The /u/ pages ask profile whether the account exists.
+		return fmt.Errorf("nginx config needs profile's upstream first")
 	}
 	headers, err := securityHeaders()
 	if err != nil {
@@ -91,10 +115,10 @@ func Render(w io.Writer, cfg Config) error {
 	}
 	return t.Execute(w, struct {
 		Config
-		Services                              []string
+		Services                              []proxied
 		IncludeConnectTimeout, IncludeTimeout string
 		SecurityHeaders                       []securityHeader
-	}{cfg, Services, duration(IncludeConnectTimeout), duration(IncludeTimeout), headers})
+	}{cfg, ups, duration(IncludeConnectTimeout), duration(IncludeTimeout), headers})
 }
 
 // duration writes d in nginx's time syntax, in whole milliseconds.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"murmur/fragments/layout"
+	"murmur/services"
 )
 
 // block is a server or location block of a rendered configuration with the
@@ -45,7 +46,7 @@ func blocks(conf string) []block {
 func render(t *testing.T) string {
 	t.Helper()
 	var ups []Upstream
-	for _, s := range Services {
+	for _, s := range services.All().Names() {
 		ups = append(ups, Upstream{Name: s, Addrs: []string{"127.0.0.1:1"}})
 	}
 	var buf bytes.Buffer
@@ -113,6 +114,45 @@ func count(list []string, s string) int {
 		}
 	}
 	return n
+}
+
+// nginx proxies what the list names: each listed service's prefix, its
+// websockets and the shell pages it brings; a service left out has none
+// of them, and a name that is not in the list is refused.
+func TestLocationsFollowTheList(t *testing.T) {
+	conf := func(t *testing.T, names ...string) (string, error) {
+		t.Helper()
+		var ups []Upstream
+		for _, n := range names {
+			ups = append(ups, Upstream{Name: n, Addrs: []string{"127.0.0.1:1"}})
+		}
+		var buf bytes.Buffer
+		err := Render(&buf, Config{Listen: "127.0.0.1:4040", SiteDir: "/site", RunDir: "/run", LogDir: "/log", Upstreams: ups})
+		return buf.String(), err
+	}
+	all, err := conf(t, services.All().Names()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"location /timeline/ws {", "location /timeline/api/stream {", "upstream notifications {",
+		"location /notifications/ws {", "location = /notifications {", "try_files /notifications.html =404;", "location /_ssi/notifications/frag/ {"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the configuration lacks %q", want)
+		}
+	}
+	without, err := conf(t, services.All().Without("notifications").Names()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(without, "notifications") {
+		t.Error("without notifications in the list, nginx still names it")
+	}
+	if !strings.Contains(without, "location /timeline/ws {") {
+		t.Error("without notifications, the timeline's socket is gone too")
+	}
+	if _, err := conf(t, "profile", "mailbox"); err == nil || !strings.Contains(err.Error(), "mailbox") {
+		t.Errorf("an upstream outside the list: %v, want it refused", err)
+	}
 }
 
 // The hashtag page takes its tag from the decoded path byte by byte: the

@@ -1,6 +1,9 @@
 // Package shell renders the shell's pages: the common layout with nginx
 // SSI includes in its slots, one include per fragment, each with a styled
-// fallback block nginx shows when that fragment's service is down.
+// fallback block nginx shows when that fragment's service is down. A page
+// names its slots ({{slot "bell"}}); the list of services (services.json)
+// says which service's fragment fills each one, and a slot that no listed
+// service fills renders empty.
 package shell
 
 import (
@@ -13,6 +16,7 @@ import (
 	"strings"
 
 	"murmur/fragments/layout"
+	"murmur/services"
 )
 
 //go:embed *.html
@@ -22,8 +26,10 @@ var pages embed.FS
 // /profile/frag/users/${handle}.
 var ssiVariable = regexp.MustCompile(`\$\{(\w+)\}`)
 
-// Pages are the page files nginx serves with SSI.
-var Pages = []string{"home.html", "welcome.html", "user.html", "tags.html", "search.html"}
+// Pages are the page files nginx serves with SSI: its own, and those a
+// service of the list brings (notifications.html), rendered whether or not
+// that service is listed; nginx serves them only while it is.
+var Pages = []string{"home.html", "welcome.html", "user.html", "tags.html", "search.html", "notifications.html"}
 
 // ErrorDir is the folder of the site holding the pages nginx answers its
 // own errors with (error_page): an internal location, reached only by
@@ -50,24 +56,35 @@ var ErrorPages = map[string]layout.ErrorPage{
 		Message: "This part of murmur is down or too slow at the moment. Try again in a moment.", Home: "/"},
 }
 
-// includer returns the template function that writes the SSI directives
-// for one fragment: a block holding the fallback (the "stub" nginx shows
-// when the include fails or is empty) and the include itself, through the
-// internal /_ssi/ path that turns failures into the fallback. Each include
-// gets its own block name.
-func includer() func(path, label string) (template.HTML, error) {
+// slotter returns the template function that writes a named slot: the
+// SSI directives for the fragment of the listed service that fills it, or
+// nothing when no service fills it. Each include is a block holding the
+// fallback (the "stub" nginx shows when the include fails or is empty;
+// empty for a quiet slot) and the include itself, through the internal
+// /_ssi/ path that turns failures into the fallback. Each include gets its
+// own block name.
+func slotter(list services.List) func(name string) (template.HTML, error) {
 	look := layout.Parse(nil)
 	n := 0
-	return func(path, label string) (template.HTML, error) {
+	return func(name string) (template.HTML, error) {
+		slot, _, ok := list.Slot(name)
+		if !ok {
+			return "", nil
+		}
+		path := slot.Fragment
 		if strings.ContainsAny(path, `"'<>`) || !strings.HasPrefix(path, "/") {
 			return "", fmt.Errorf("include path %q is not a plain absolute path", path)
 		}
 		n++
-		stub, err := layout.Execute(look, "fallback", label)
+		block := fmt.Sprintf("fallback_%d", n)
+		if slot.Quiet {
+			return template.HTML(fmt.Sprintf(`<!--# block name="%s" --><!--# endblock -->`+
+				`<!--# include virtual="/_ssi%s" stub="%s" -->`, block, path, block)), nil
+		}
+		stub, err := layout.Execute(look, "fallback", slot.Label)
 		if err != nil {
 			return "", err
 		}
-		name := fmt.Sprintf("fallback_%d", n)
 		// After the include, an inert <template> names the fragment, nginx
 		// variables (the handle of /u/<handle>) filled in: murmur.js finds
 		// it after a fallback (.slot-retry), asks for the fragment again
@@ -81,17 +98,18 @@ func includer() func(path, label string) (template.HTML, error) {
 		fragment := ssiVariable.ReplaceAllString(path, `<!--# echo var="$1" encoding="entity" default="" -->`)
 		return template.HTML(fmt.Sprintf(`<!--# block name="%s" --><div class="slot-retry">%s</div><!--# endblock -->`+
 			`<!--# include virtual="/_ssi%s" stub="%s" --><template data-murmur-fragment="%s"></template>`,
-			name, stub, path, name, fragment)), nil
+			block, stub, path, block, fragment)), nil
 	}
 }
 
-// Render writes the pages and the shared static files (under static/) into dir.
-func Render(dir string) error {
+// Render writes the pages, their slots filled by the services of list,
+// and the shared static files (under static/) into dir.
+func Render(dir string, list services.List) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	for _, name := range Pages {
-		out, err := renderPage(name)
+		out, err := renderPage(name, list)
 		if err != nil {
 			return fmt.Errorf("render %s: %w", name, err)
 		}
@@ -125,8 +143,8 @@ func renderErrorPage(e layout.ErrorPage) (template.HTML, error) {
 	return layout.Execute(look, "layout", layout.Page{Title: e.Title, StaticPrefix: "/static", Home: "/", Main: main})
 }
 
-func renderPage(name string) (template.HTML, error) {
-	t, err := template.New(name).Funcs(template.FuncMap{"include": includer()}).ParseFS(pages, name)
+func renderPage(name string, list services.List) (template.HTML, error) {
+	t, err := template.New(name).Funcs(template.FuncMap{"slot": slotter(list)}).ParseFS(pages, name)
 	if err != nil {
 		return "", err
 	}

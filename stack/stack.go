@@ -29,6 +29,7 @@ import (
 	"gopkg.in/natefinch/lumberjack.v2"
 
 	"murmur/nginx"
+	"murmur/services"
 	"murmur/shell"
 )
 
@@ -40,6 +41,10 @@ type Options struct {
 	// without a binary are not started and their slots show fallbacks
 	// (StartMissing starts them once they are built).
 	BinDir string
+	// Services are the services that make up this murmur; nil is the
+	// whole list (services.All). One taken out is neither started nor
+	// proxied: its slots are empty, as if its row were deleted.
+	Services services.List
 	// ShellAddr is nginx's address, e.g. 127.0.0.1:4040.
 	ShellAddr string
 	// Ports lists the port of every instance of each service; several ports
@@ -103,12 +108,16 @@ type LogLimits struct {
 // compressed files per part.
 var DefaultLogLimits = LogLimits{MaxMB: 10, Keep: 5}
 
-// DefaultOptions are the ports of DESIGN.md.
+// DefaultOptions are the ports of the list of services.
 func DefaultOptions(dir, binDir string) Options {
-	return Options{
+	opts := Options{
 		Dir: dir, BinDir: binDir, ShellAddr: "127.0.0.1:4040", RedisPort: 6390,
-		Ports: map[string][]int{"profile": {4041}, "tweets": {4042}, "follow": {4043}, "timeline": {4044}},
+		Services: services.All(), Ports: map[string][]int{},
 	}
+	for _, svc := range opts.Services {
+		opts.Ports[svc.Name] = []int{svc.Port}
+	}
+	return opts
 }
 
 // Stack is a running murmur.
@@ -160,15 +169,17 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 			Health: "redis://" + addr,
 		})
 	}
-	env := append([]string{
-		"MURMUR_REDIS_URL=" + s.RedisURL,
-		"MURMUR_PROFILE_URL=" + s.ServiceURL("profile"),
-		"MURMUR_TWEETS_URL=" + s.ServiceURL("tweets"),
-		"MURMUR_FOLLOW_URL=" + s.ServiceURL("follow"),
-		"MURMUR_TIMELINE_URL=" + s.ServiceURL("timeline"),
-	}, opts.Env...)
+	env := []string{"MURMUR_REDIS_URL=" + s.RedisURL}
+	for _, svc := range opts.Services {
+		if len(opts.Ports[svc.Name]) == 0 {
+			return nil, fmt.Errorf("no port for %s", svc.Name)
+		}
+		env = append(env, svc.URLVariable()+"="+s.ServiceURL(svc.Name))
+	}
+	env = append(env, opts.Env...)
 	var upstreams []nginx.Upstream
-	for _, name := range nginx.Services {
+	for _, svc := range opts.Services {
+		name := svc.Name
 		up := nginx.Upstream{Name: name}
 		for i, port := range opts.Ports[name] {
 			addr := fmt.Sprintf("127.0.0.1:%d", port)
@@ -199,7 +210,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		}
 		upstreams = append(upstreams, up)
 	}
-	if err := shell.Render(s.dir("site")); err != nil {
+	if err := shell.Render(s.dir("site"), opts.Services); err != nil {
 		return nil, fmt.Errorf("render shell: %w", err)
 	}
 	// No log folder: nginx writes its error log to stderr and its access
@@ -251,6 +262,9 @@ func newStack(opts Options) (*Stack, error) {
 	}
 	if opts.Logs.Keep <= 0 {
 		opts.Logs.Keep = DefaultLogLimits.Keep
+	}
+	if opts.Services == nil {
+		opts.Services = services.All()
 	}
 	s := &Stack{Opts: opts, RedisURL: opts.RedisURL, started: time.Now()}
 	raiseOpenFileLimit()

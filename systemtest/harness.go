@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"murmur/services"
 	"murmur/stack"
 )
 
@@ -120,6 +121,18 @@ var raisedLimits = []string{
 	"MURMUR_LIMIT_UPLOAD=1000000/1m",
 }
 
+// WithoutListing runs murmur as if the named services' rows were taken out
+// of the list (services.json): they are neither started nor proxied, and
+// their slots are empty.
+func WithoutListing(names ...string) StackOption {
+	return func(o *stack.Options) {
+		o.Services = o.Services.Without(names...)
+		for _, n := range names {
+			delete(o.Ports, n)
+		}
+	}
+}
+
 // WithoutServices leaves services down, so their slots show fallbacks.
 func WithoutServices(names ...string) StackOption {
 	return func(o *stack.Options) { o.Skip = append(o.Skip, names...) }
@@ -144,9 +157,11 @@ func MustStack(tb testing.TB, options ...StackOption) *stack.Stack {
 		tb.Fatal(err)
 	}
 	opts := stack.Options{
-		Dir: tb.TempDir(), BinDir: bin,
-		Ports: map[string][]int{"profile": {0}, "tweets": {0}, "follow": {0}, "timeline": {0}},
-		Env:   append([]string{"MURMUR_LOG_LEVEL=debug"}, raisedLimits...),
+		Dir: tb.TempDir(), BinDir: bin, Services: services.All(), Ports: map[string][]int{},
+		Env: append([]string{"MURMUR_LOG_LEVEL=debug"}, raisedLimits...),
+	}
+	for _, name := range opts.Services.Names() {
+		opts.Ports[name] = []int{0}
 	}
 	for _, o := range options {
 		o(&opts)
@@ -159,7 +174,7 @@ func MustStack(tb testing.TB, options ...StackOption) *stack.Stack {
 	opts.ShellAddr = fmt.Sprintf("127.0.0.1:%d", free[0])
 	opts.RedisPort = free[1]
 	free = free[2:]
-	for _, name := range []string{"profile", "tweets", "follow", "timeline"} {
+	for _, name := range opts.Services.Names() {
 		for i := range opts.Ports[name] {
 			opts.Ports[name][i], free = free[0], free[1:]
 		}

@@ -17,6 +17,7 @@ import (
 	"murmur/fragments/layout"
 	tweetsserver "murmur/fragments/tweets/server"
 	"murmur/fragments/tweets/tweetstest"
+	"murmur/services"
 )
 
 // checkSecurityHeaders requires every security header exactly once, the
@@ -84,7 +85,7 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 		{"the timeline's page", shell, "/timeline/", session, 200, page},
 		{"an image the timeline on its own forwards", s.ServiceURL("timeline"), "/timeline/tweets/media/" + image, nil, 200, tweetsserver.MediaPolicy},
 	}
-	for _, svc := range []string{"profile", "tweets", "follow", "timeline"} {
+	for _, svc := range services.All().Names() {
 		answers = append(answers,
 			answer{svc + "'s API docs through the shell", shell, "/" + svc + "/api/docs", nil, 200, docs},
 			answer{svc + " on its own", s.ServiceURL(svc), "/" + svc + "/", session, 200, page},

@@ -54,29 +54,34 @@ func idList(ids []string) string {
 }
 
 // Follow adds the edge unless it is there. The trigger in the same statement
-// updates both people's counts.
+// updates both people's counts. Follows arriving together share a
+// transaction (sqlite.Store.Write).
 func (s *Store) Follow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	res, err := s.Exec(ctx,
-		`INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
+	return s.changed(ctx, `INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
 		 ON CONFLICT (follower_id, followee_id) DO NOTHING`,
 		id(followerID), id(followeeID), time.Now().UnixMilli())
-	if err != nil {
-		return false, err
-	}
-	// RowsAffected counts the rows of this statement only, not the trigger's.
-	n, err := res.RowsAffected()
-	return n == 1, err
 }
 
 // Unfollow removes the edge if it is there.
 func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	res, err := s.Exec(ctx,
-		`DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, id(followerID), id(followeeID))
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return s.changed(ctx, `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, id(followerID), id(followeeID))
+}
+
+// changed runs one writing statement on the edges and tells whether it
+// added or removed one. RowsAffected counts the rows of the statement only,
+// not its triggers'.
+func (s *Store) changed(ctx context.Context, query string, args ...any) (bool, error) {
+	var changed bool
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		res, err := s.ExecIn(ctx, tx, query, args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		changed = n == 1
+		return err
+	})
+	return changed, err
 }
 
 // Counts returns a person's follower and followee counts (zero for someone

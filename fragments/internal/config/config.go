@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"murmur/services"
 )
 
 // Service is the configuration every murmur service shares.
@@ -74,8 +76,15 @@ var DefaultLimits = map[string]Limit{
 	"upload":  {30, 30 * time.Minute}, // per account, per image
 }
 
-// DefaultPorts are the ports of the services on a developer machine.
-var DefaultPorts = map[string]int{"profile": 4041, "tweets": 4042, "follow": 4043, "timeline": 4044}
+// DefaultPorts are the ports of the services on a developer machine, as
+// the list of services (services.json) gives them.
+var DefaultPorts = func() map[string]int {
+	ports := map[string]int{}
+	for _, s := range services.All() {
+		ports[s.Name] = s.Port
+	}
+	return ports
+}()
 
 // Load reads the configuration of the named service from the environment.
 func Load(name string) (Service, error) {

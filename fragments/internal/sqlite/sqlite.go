@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
@@ -25,6 +26,68 @@ import (
 type Store struct {
 	// DB is the database the store's queries run on.
 	DB *sql.DB
+	// batch shares transactions between writes that arrive together (see
+	// Write); nil in a Store made by hand, whose writes each take their own.
+	batch *batch
+	// prepared holds the statements of ExecIn and QueryRowIn by their text;
+	// nil in a Store made by hand, which prepares them each time.
+	prepared *sync.Map
+}
+
+// ExecIn runs a writing statement in tx, as tx.ExecContext does, from a
+// statement the store prepared once per connection and keeps: preparing
+// is a good part of a small write's cost (an INSERT is compiled with its
+// triggers — for tweets, the search index's). For the statements a hot
+// write runs every time.
+func (s Store) ExecIn(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := s.stmt(ctx, query); st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// QueryRowIn runs a query for one row in tx, as tx.QueryRowContext does,
+// from a statement prepared once per connection (see ExecIn).
+func (s Store) QueryRowIn(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, query); st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+// stmt is query prepared on the database, kept for the next time; nil in
+// a Store made by hand or when preparing failed (the statement then runs
+// unprepared, and reports the error itself).
+func (s Store) stmt(ctx context.Context, query string) *sql.Stmt {
+	if s.prepared == nil {
+		return nil
+	}
+	if st, ok := s.prepared.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	st, err := s.DB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	if prev, loaded := s.prepared.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	return st
+}
+
+// Write runs fn in a write transaction, as InTx does, except that writes
+// arriving while another transaction is under way share the next one
+// (group commit, see batch): fn runs inside a savepoint of it, so fn's
+// error undoes fn's writes only. fn may be run a second time, in a
+// transaction of its own, when the shared one fails: it must set whatever
+// it reports from scratch each time it runs. A write the storage refuses is
+// Unavailable, as with InTx.
+func (s Store) Write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.batch == nil {
+		return InTx(ctx, s.DB, fn)
+	}
+	return s.batch.write(ctx, fn)
 }
 
 // Close closes the database.
@@ -45,7 +108,7 @@ func OpenStore[S any](ctx context.Context, path string, fsys fs.FS, wrap func(St
 		var none S
 		return none, err
 	}
-	return wrap(Store{DB: db}), nil
+	return wrap(Store{DB: db, batch: &batch{db: db}, prepared: &sync.Map{}}), nil
 }
 
 // Open opens (creating when needed) the SQLite file at path and applies the

@@ -60,9 +60,9 @@ func (s *Store) loadMentioned(ctx context.Context, list []tweets.Tweet, index ma
 // keepEntities records the hashtags and mentions of a tweet being written,
 // in its write transaction; accounts holds the user id of each mentioned
 // handle that named an account (nil when none was looked up).
-func keepEntities(ctx context.Context, tx *sql.Tx, id int64, text string, accounts map[string]string) error {
+func (s *Store) keepEntities(ctx context.Context, tx *sql.Tx, id int64, text string, accounts map[string]string) error {
 	for _, tag := range entities.Tags(text) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (tag, tweet_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, tag, id); err != nil {
+		if _, err := s.ExecIn(ctx, tx, `INSERT INTO tags (tag, tweet_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, tag, id); err != nil {
 			return err
 		}
 	}
@@ -71,7 +71,7 @@ func keepEntities(ctx context.Context, tx *sql.Tx, id int64, text string, accoun
 		if u, ok := accounts[handle]; ok {
 			user = sql.NullString{String: u, Valid: true}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO mentions (handle, tweet_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, handle, id, user); err != nil {
+		if _, err := s.ExecIn(ctx, tx, `INSERT INTO mentions (handle, tweet_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, handle, id, user); err != nil {
 			return err
 		}
 	}
@@ -122,7 +122,7 @@ func (s *Store) backfillEntities(ctx context.Context) error {
 				return err
 			}
 			for _, t := range batch {
-				if err := keepEntities(ctx, tx, t.id, t.text, nil); err != nil {
+				if err := s.keepEntities(ctx, tx, t.id, t.text, nil); err != nil {
 					return err
 				}
 			}

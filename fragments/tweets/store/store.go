@@ -82,12 +82,13 @@ func (s *Store) MediaFile(ctx context.Context, id string) (tweets.MediaFile, err
 func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Tweet, error) {
 	t := tweets.Tweet{Author: tweets.Author{ID: n.AuthorID}, Text: n.Text,
 		Media: []tweets.Media{}, CreatedAt: n.CreatedAt}
-	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		t.Media, t.InReplyToID, t.InReplyToAuthorID = []tweets.Media{}, nil, ""
 		var parent sql.NullInt64
 		if n.InReplyTo != 0 {
 			// Counted first: the write lock (taken at BEGIN) holds until
 			// commit, so the replied-to tweet cannot go in between.
-			err := tx.QueryRowContext(ctx, `UPDATE tweets SET reply_count = reply_count + 1 WHERE id = ? RETURNING author_id`,
+			err := s.QueryRowIn(ctx, tx, `UPDATE tweets SET reply_count = reply_count + 1 WHERE id = ? RETURNING author_id`,
 				n.InReplyTo).Scan(&t.InReplyToAuthorID)
 			if errors.Is(err, sql.ErrNoRows) {
 				return errNoParent
@@ -102,16 +103,16 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 		// The transaction began IMMEDIATE (see sqlite.Open): this is the
 		// only writer now, so an id above every committed one stays above.
 		var newest int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM tweets`).Scan(&newest); err != nil {
+		if err := s.QueryRowIn(ctx, tx, `SELECT coalesce(max(id), 0) FROM tweets`).Scan(&newest); err != nil {
 			return err
 		}
 		tweetID := max(n.NewID(), newest+1)
 		t.ID = tweets.FormatID(tweetID)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tweets (id, author_id, text, in_reply_to_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := s.ExecIn(ctx, tx, `INSERT INTO tweets (id, author_id, text, in_reply_to_id, created_at) VALUES (?, ?, ?, ?, ?)`,
 			tweetID, n.AuthorID, n.Text, parent, n.CreatedAt.UnixMilli()); err != nil {
 			return err
 		}
-		if err := keepEntities(ctx, tx, tweetID, n.Text, n.Mentioned); err != nil {
+		if err := s.keepEntities(ctx, tx, tweetID, n.Text, n.Mentioned); err != nil {
 			return err
 		}
 		for i, a := range n.Attachments {
@@ -275,7 +276,8 @@ func (s *Store) DeleteTweet(ctx context.Context, id, by string, at time.Time) (b
 	}
 	var deleted bool
 	var author string
-	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		deleted = false
 		var parent sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT author_id, in_reply_to_id FROM tweets WHERE id = ?`, n).Scan(&author, &parent)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -322,8 +324,9 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 		return tweets.Like{}, errNoTweet
 	}
 	l := tweets.Like{TweetID: tweetID, UserID: userID, Liked: liked}
-	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT author_id FROM tweets WHERE id = ?`, n).Scan(&l.AuthorID)
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		l.Changed = false
+		err := s.QueryRowIn(ctx, tx, `SELECT author_id FROM tweets WHERE id = ?`, n).Scan(&l.AuthorID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errNoTweet
 		}
@@ -333,11 +336,11 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 		var res sql.Result
 		delta := 1
 		if liked {
-			res, err = tx.ExecContext(ctx, `INSERT INTO likes (tweet_id, user_id, created_at) VALUES (?, ?, ?)
+			res, err = s.ExecIn(ctx, tx, `INSERT INTO likes (tweet_id, user_id, created_at) VALUES (?, ?, ?)
 				ON CONFLICT DO NOTHING`, n, userID, at.UnixMilli())
 		} else {
 			delta = -1
-			res, err = tx.ExecContext(ctx, `DELETE FROM likes WHERE tweet_id = ? AND user_id = ?`, n, userID)
+			res, err = s.ExecIn(ctx, tx, `DELETE FROM likes WHERE tweet_id = ? AND user_id = ?`, n, userID)
 		}
 		if err != nil {
 			return err
@@ -348,11 +351,11 @@ func (s *Store) SetLike(ctx context.Context, tweetID, userID string, liked bool,
 		}
 		if changed > 0 {
 			l.Changed = true
-			if _, err := tx.ExecContext(ctx, `UPDATE tweets SET like_count = like_count + ? WHERE id = ?`, delta, n); err != nil {
+			if _, err := s.ExecIn(ctx, tx, `UPDATE tweets SET like_count = like_count + ? WHERE id = ?`, delta, n); err != nil {
 				return err
 			}
 		}
-		return tx.QueryRowContext(ctx, `SELECT like_count FROM tweets WHERE id = ?`, n).Scan(&l.LikeCount)
+		return s.QueryRowIn(ctx, tx, `SELECT like_count FROM tweets WHERE id = ?`, n).Scan(&l.LikeCount)
 	})
 	return l, err
 }

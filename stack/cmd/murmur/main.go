@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"murmur/nginx"
+	"murmur/services"
 	"murmur/shell"
 	"murmur/stack"
 )
@@ -62,8 +63,10 @@ func main() {
 func options(dir, bin string, port int) (stack.Options, error) {
 	opts := stack.DefaultOptions(dir, bin)
 	opts.ShellAddr = fmt.Sprintf("127.0.0.1:%d", port)
-	for i, name := range nginx.Services {
-		opts.Ports[name] = []int{port + 1 + i}
+	// Each service keeps its place after the shell's port: 4041 … as listed,
+	// or 5041 … beside a murmur on 5040.
+	for _, svc := range opts.Services {
+		opts.Ports[svc.Name] = []int{port + svc.Port - 4040}
 	}
 	opts.RedisURL = os.Getenv("REDIS_URL")
 	ints := map[string]*int{
@@ -308,29 +311,36 @@ func relative(path string) string {
 func localURL(u string) string { return strings.Replace(u, "127.0.0.1", "localhost", 1) }
 
 // render writes site/ and nginx.conf into an output folder. Arguments:
-// OUT LISTEN service=host:port ... (several of one service run instances).
+// OUT LISTEN [service=host:port ...]: a service of the list not named is
+// reached at its own name and port (the containers of docker-compose.yml);
+// naming one several times runs instances.
 func render(args []string) error {
 	if len(args) < 2 {
-		return errors.New("usage: murmur render OUT LISTEN profile=host:port tweets=host:port (and follow, timeline)")
+		return errors.New("usage: murmur render OUT LISTEN [service=host:port ...]")
 	}
 	out, listen := args[0], args[1]
+	list := services.All()
 	addrs := map[string][]string{}
 	for _, a := range args[2:] {
 		name, addr, ok := strings.Cut(a, "=")
 		if !ok {
 			return fmt.Errorf("%q is not service=host:port", a)
 		}
+		if _, ok := list.Get(name); !ok {
+			return fmt.Errorf("%q is no service of the list %v", name, list.Names())
+		}
 		addrs[name] = append(addrs[name], addr)
 	}
-	if err := shell.Render(filepath.Join(out, "site")); err != nil {
+	if err := shell.Render(filepath.Join(out, "site"), list); err != nil {
 		return err
 	}
 	var ups []nginx.Upstream
-	for _, name := range nginx.Services {
-		if len(addrs[name]) == 0 {
-			return fmt.Errorf("no address for %s", name)
+	for _, svc := range list {
+		a := addrs[svc.Name]
+		if len(a) == 0 {
+			a = []string{fmt.Sprintf("%s:%d", svc.Name, svc.Port)}
 		}
-		ups = append(ups, nginx.Upstream{Name: name, Addrs: addrs[name]})
+		ups = append(ups, nginx.Upstream{Name: svc.Name, Addrs: a})
 	}
 	return nginx.WriteFile(filepath.Join(out, "nginx.conf"), nginx.Config{
 		Listen: listen, SiteDir: "/srv/murmur/site", RunDir: "/var/lib/murmur-nginx", LogDir: "/var/log/nginx",
@@ -341,6 +351,6 @@ func render(args []string) error {
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage: murmur start|stop|status [-dir .murmur] [-bin bin] [-port 4040]
        murmur supervise [-dir .murmur] [-bin bin] [-port 4040]   (what start leaves running)
-       murmur render OUT LISTEN service=host:port ...`)
+       murmur render OUT LISTEN [service=host:port ...]`)
 	os.Exit(2)
 }
