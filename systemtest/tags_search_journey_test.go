@@ -16,10 +16,26 @@ import (
 func TestTagAndSearchPagesThroughShell(t *testing.T) {
 	s := MustStack(t)
 	ana := NewClient(s.URL())
-	ana.MustSignUp(t, "ana", "password-ana", "Ana")
-	NewClient(s.URL()).MustSignUp(t, "bruno", "password-bruno", "Bruno")
+	anaUser := ana.MustSignUp(t, "ana", "password-ana", "Ana")
+	bruno := NewClient(s.URL())
+	bruno.MustSignUp(t, "bruno", "password-bruno", "Bruno")
+	var tw struct {
+		ID string `json:"id"`
+	}
 	ana.MustJSON(t, http.StatusCreated, "POST", "/tweets/api/tweets",
-		map[string]any{"text": "Boiling the kettle #Teatime #Café with @bruno, not @nobody_x", "media_ids": []string{}}, nil)
+		map[string]any{"text": "Boiling the kettle #Teatime #Café with @bruno, @ana and not @nobody_x", "media_ids": []string{}}, &tw)
+
+	t.Run("the mentioned person is notified, the author is not", func(t *testing.T) {
+		l := waitNotifications(t, bruno, 1)
+		if len(l.Items) != 1 || l.Items[0].Kind != "mention" || l.Items[0].TweetID != tw.ID || l.Items[0].Actor.ID != anaUser.ID {
+			t.Errorf("bruno's notifications: %+v, want ana's mention in %s", l.Items, tw.ID)
+		}
+		var mine notificationList
+		ana.MustJSON(t, http.StatusOK, "GET", "/notifications/api/notifications?limit=100", nil, &mine)
+		if len(mine.Items) != 0 {
+			t.Errorf("ana is notified of her own mention: %+v", mine.Items)
+		}
+	})
 
 	page := func(t *testing.T, path string) (int, string) {
 		t.Helper()
@@ -45,7 +61,7 @@ func TestTagAndSearchPagesThroughShell(t *testing.T) {
 	t.Run("a tag's page links the card's tags and mentions", func(t *testing.T) {
 		_, body := page(t, "/tags/teatime")
 		for _, want := range []string{`<a href="/tags/teatime" class="hashtag">#Teatime</a>`, `<a href="/tags/caf%C3%A9" class="hashtag">#Café</a>`,
-			`<a href="/u/bruno" class="mention">@bruno</a>`, `, not @nobody_x`} {
+			`<a href="/u/bruno" class="mention">@bruno</a>`, ` and not @nobody_x`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the card lacks %s", want)
 			}
