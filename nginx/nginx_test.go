@@ -154,3 +154,24 @@ func TestLocationsFollowTheList(t *testing.T) {
 		t.Errorf("an upstream outside the list: %v, want it refused", err)
 	}
 }
+
+// The hashtag page takes its tag from the decoded path byte by byte: the
+// bytes of UTF-8 letters pass, nothing that ends a segment or starts a
+// query does; the search page is one exact location. Both run SSI and
+// neither page file is reachable by its own name.
+func TestTagAndSearchLocations(t *testing.T) {
+	conf := render(t)
+	for _, want := range []string{
+		`location ~ "^/tags/(?<tag>[A-Za-z0-9_\x80-\xFF]{1,400})/?$" {`,
+		"try_files /tags.html =404;",
+		"location = /search {",
+		"try_files /search.html =404;",
+		`location ~ ^/(tags|search)\.html$ {`,
+		"error_page 414 /_errors/too-long.html;",
+		"large_client_header_buffers 4 32k;",
+	} {
+		if !strings.Contains(conf, want) {
+			t.Errorf("the configuration lacks %s", want)
+		}
+	}
+}

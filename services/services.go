@@ -25,8 +25,11 @@ var listFile []byte
 
 // Slot is one place in the shell's pages that a service's fragment fills.
 type Slot struct {
-	// Fragment is the path of the fragment, under the service's prefix;
-	// ${handle} stands for the handle of a person's page (/u/<handle>).
+	// Fragment is the path of the fragment, under the service's prefix,
+	// and at most one query parameter; nginx variables stand for what the
+	// page's address holds: ${handle} the handle of a person's page
+	// (/u/<handle>), ${tag} a hashtag's (/tags/<tag>), ${arg_q} the q of
+	// the search page (/search?q=), as the browser encoded it.
 	Fragment string `json:"fragment"`
 	// Label names what the slot shows, in its fallback block ("Who to
 	// follow can't be shown right now").
@@ -68,7 +71,7 @@ type List []Service
 var (
 	nameRule     = regexp.MustCompile(`^[a-z]+$`)
 	slotNameRule = regexp.MustCompile(`^[a-z][a-z-]*$`)
-	fragmentRule = regexp.MustCompile(`^/[a-z]+/frag/[A-Za-z0-9/_${}.-]+$`)
+	fragmentRule = regexp.MustCompile(`^/[a-z]+/frag/[A-Za-z0-9/_${}.-]+(\?[a-z_]+=[A-Za-z0-9_${}]+)?$`)
 	pageRule     = regexp.MustCompile(`^/[a-z][a-z-]*$`)
 	pageFileRule = regexp.MustCompile(`^[a-z][a-z-]*\.html$`)
 )

@@ -97,6 +97,8 @@ func TestParseRefusesABadList(t *testing.T) {
 		{"foreign fragment", row(`{"name": "a", "port": 1, "prefix": "/a/", "slots": {"x": {"fragment": "/b/frag/x", "label": "X"}}}`), "under /a/frag/"},
 		{"slot filled twice", row(`{"name": "a", "port": 1, "prefix": "/a/", "slots": {"x": {"fragment": "/a/frag/x", "label": "X"}}},` +
 			`{"name": "b", "port": 2, "prefix": "/b/", "slots": {"x": {"fragment": "/b/frag/x", "label": "X"}}}`), "both"},
+		{"two query parameters", row(`{"name": "a", "port": 1, "prefix": "/a/", "slots": {"x": {"fragment": "/a/frag/x?q=${arg_q}&n=1", "label": "X"}}}`), "under /a/frag/"},
+		{"a query that could break the include", row(`{"name": "a", "port": 1, "prefix": "/a/", "slots": {"x": {"fragment": "/a/frag/x?q=\"", "label": "X"}}}`), "under /a/frag/"},
 		{"no label", row(`{"name": "a", "port": 1, "prefix": "/a/", "slots": {"x": {"fragment": "/a/frag/x"}}}`), "label"},
 		{"socket elsewhere", row(`{"name": "a", "port": 1, "prefix": "/a/", "sockets": ["/b/ws"]}`), "socket"},
 		{"bad page", row(`{"name": "a", "port": 1, "prefix": "/a/", "pages": {"/a b": "a.html"}}`), "page"},
@@ -110,5 +112,9 @@ func TestParseRefusesABadList(t *testing.T) {
 	}
 	if _, err := Parse([]byte(row(ok))); err != nil {
 		t.Errorf("a good list refused: %v", err)
+	}
+	withQuery := row(`{"name": "a", "port": 1, "prefix": "/a/", "slots": {"x": {"fragment": "/a/frag/x?q=${arg_q}", "label": "X"}}}`)
+	if _, err := Parse([]byte(withQuery)); err != nil {
+		t.Errorf("a fragment with one query parameter refused: %v", err)
 	}
 }

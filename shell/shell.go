@@ -29,7 +29,7 @@ var ssiVariable = regexp.MustCompile(`\$\{(\w+)\}`)
 // Pages are the page files nginx serves with SSI: its own, and those a
 // service of the list brings (notifications.html), rendered whether or not
 // that service is listed; nginx serves them only while it is.
-var Pages = []string{"home.html", "welcome.html", "user.html", "status.html", "notifications.html"}
+var Pages = []string{"home.html", "welcome.html", "user.html", "status.html", "tags.html", "search.html", "notifications.html"}
 
 // ErrorDir is the folder of the site holding the pages nginx answers its
 // own errors with (error_page): an internal location, reached only by
@@ -50,6 +50,10 @@ var ErrorPages = map[string]layout.ErrorPage{
 	// tweet (see the status location in nginx.conf.tmpl).
 	"no-tweet.html": {Title: "No such tweet", Status: 404, Heading: "This tweet doesn’t exist",
 		Message: "It may have been deleted, or the link is not quite right.", Home: "/"},
+	// An address longer than nginx reads (a search of tens of thousands
+	// of characters).
+	"too-long.html": {Title: "Too long", Status: 414, Heading: "This address is too long",
+		Message: "murmur can’t read an address this long. Search for fewer words.", Home: "/"},
 	// A service that cannot be reached or answers too late, for a page
 	// rather than a fragment (500, 502, 503, 504: the status stays).
 	"unavailable.html": {Title: "Unavailable", Heading: "murmur can’t answer right now",
@@ -93,7 +97,9 @@ func slotter(list services.List) func(name string) (template.HTML, error) {
 		// reload. It cannot sit in the block: nginx writes a block out
 		// through the include's subrequest, where SSI is off, so commands
 		// in it would reach the page as text.
-		fragment := ssiVariable.ReplaceAllString(path, `<!--# echo var="$1" encoding="entity" -->`)
+		// An unset variable (a search page without ?q=) echoes as
+		// nothing, not nginx's "(none)".
+		fragment := ssiVariable.ReplaceAllString(path, `<!--# echo var="$1" encoding="entity" default="" -->`)
 		return template.HTML(fmt.Sprintf(`<!--# block name="%s" --><div class="slot-retry">%s</div><!--# endblock -->`+
 			`<!--# include virtual="/_ssi%s" stub="%s" --><template data-murmur-fragment="%s"></template>`,
 			block, stub, path, block, fragment)), nil

@@ -94,33 +94,40 @@ func TestSlotsFollowTheList(t *testing.T) {
 		}
 	}
 	user := read(t, services.All(), "user.html")
-	if !strings.Contains(user, `data-murmur-fragment="/tweets/frag/users/<!--# echo var="handle" encoding="entity" -->/tweets"`) {
+	if !strings.Contains(user, `data-murmur-fragment="/tweets/frag/users/<!--# echo var="handle" encoding="entity" default="" -->/tweets"`) {
 		t.Errorf("the person's page does not fill its handle into the slot's fragment:\n%s", user)
 	}
 }
 
-// A tweet's page composes the conversation from tweets and its live part
-// from timeline, both for the tweet nginx names in $tweet_id, beside the
-// author's card ($handle); the retry markers name the same fragments.
-func TestTweetPageIncludes(t *testing.T) {
+// A tweet's page, the hashtag page and the search page include their
+// fragments with the values nginx takes from the address (the tweet's page
+// the conversation from tweets and its live part from timeline, beside the
+// author's card), and the echo that names each fragment for a retry prints
+// nothing for an unset variable (a search without ?q=).
+func TestTweetTagAndSearchPages(t *testing.T) {
 	dir := t.TempDir()
 	if err := Render(dir, services.All()); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "status.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := string(data)
-	for _, want := range []string{
-		`<!--# include virtual="/_ssi/tweets/frag/tweets/${tweet_id}/conversation"`,
-		`<!--# include virtual="/_ssi/timeline/frag/conversation/${tweet_id}"`,
-		`<!--# include virtual="/_ssi/profile/frag/users/${handle}"`,
-		`<template data-murmur-fragment="/tweets/frag/tweets/<!--# echo var="tweet_id" encoding="entity" -->/conversation">`,
-		"<strong>This tweet</strong> can’t be shown right now",
+	for name, wants := range map[string][]string{
+		"status.html": {`<!--# include virtual="/_ssi/tweets/frag/tweets/${tweet_id}/conversation"`,
+			`<!--# include virtual="/_ssi/timeline/frag/conversation/${tweet_id}"`,
+			`<!--# include virtual="/_ssi/profile/frag/users/${handle}"`,
+			`<template data-murmur-fragment="/tweets/frag/tweets/<!--# echo var="tweet_id" encoding="entity" default="" -->/conversation">`,
+			"<strong>This tweet</strong> can’t be shown right now"},
+		"tags.html": {`<!--# include virtual="/_ssi/tweets/frag/tags/${tag}"`, `/tweets/frag/tags/<!--# echo var="tag" encoding="entity" default="" -->`,
+			`<!--# include virtual="/_ssi/profile/frag/nav"`},
+		"search.html": {`<!--# include virtual="/_ssi/profile/frag/nav?q=${arg_q}"`, `<!--# include virtual="/_ssi/profile/frag/search/people?q=${arg_q}"`,
+			`<!--# include virtual="/_ssi/tweets/frag/search?q=${arg_q}"`, `/tweets/frag/search?q=<!--# echo var="arg_q" encoding="entity" default="" -->`},
 	} {
-		if !strings.Contains(page, want) {
-			t.Errorf("status.html lacks %s", want)
+		page, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range wants {
+			if !strings.Contains(string(page), want) {
+				t.Errorf("%s lacks %s", name, want)
+			}
 		}
 	}
 }

@@ -307,13 +307,13 @@ func TestJourneyUnderContentSecurityPolicy(t *testing.T) {
 			chromedp.Click(chromedp.CSS(".follow-card button.follow-button")),
 			WaitCount(".follow-card button.follow-button[aria-pressed=true]", 1),
 			WaitText(".follow-card [data-count=followers]", "1"),
-			// Enter searches at once, also for what is typed already.
 			chromedp.SendKeys(chromedp.CSS("#people-search"), "an"),
 			WaitText("#people-results", "@ann"),
 			chromedp.Click(chromedp.CSS(".foot")), // a click elsewhere closes the results
 			WaitCount("#people-results > *", 0),
+			// Enter opens every result of what is typed, on the search page.
 			chromedp.SendKeys(chromedp.CSS("#people-search"), "\r"),
-			WaitText("#people-results", "@ann"),
+			WaitText("#people-found", "@ann"),
 		)
 		watch.Check(t, tab, "a person's page")
 	})

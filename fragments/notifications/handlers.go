@@ -12,20 +12,20 @@ import (
 // skips what people did to themselves, and announces the change. A topic
 // not in this map is not read at all (Topics).
 var Handlers = map[string]func(events.Entry) (Change, error){
-	events.FollowCreated: onFollow(true),
-	events.FollowDeleted: onFollow(false),
-	events.LikeChanged:   onLike,
-	events.TweetCreated:  onTweetCreated,
-	events.TweetDeleted:  onTweetDeleted,
-	TweetMentioned:       onMentioned,
-	BoostChanged:         onBoost,
+	events.FollowCreated:  onFollow(true),
+	events.FollowDeleted:  onFollow(false),
+	events.LikeChanged:    onLike,
+	events.TweetCreated:   onTweetCreated,
+	events.TweetDeleted:   onTweetDeleted,
+	events.TweetMentioned: onMentioned,
+	events.BoostChanged:   onBoost,
 }
 
 // Topics are the topics the service reads: those it has a handler for,
 // in the contract's order.
 func Topics() []string {
 	var out []string
-	for _, t := range append(slices.Clone(events.Topics), TweetMentioned, BoostChanged) {
+	for _, t := range events.Topics {
 		if _, ok := Handlers[t]; ok && !slices.Contains(out, t) {
 			out = append(out, t)
 		}

@@ -63,6 +63,10 @@ type Tweet struct {
 	// InReplyToReplyCount is the replied-to tweet's reply_count with this
 	// reply counted; known only to the write that creates a reply.
 	InReplyToReplyCount int `json:"-"`
+	// Mentioned are the handles the text mentions that named an account
+	// when the tweet was posted, lower case, in alphabetical order: the
+	// mentions a card links. Like the text, they never change.
+	Mentioned []string `json:"-"`
 }
 
 // FeedPosition is where t stands in a home's order: its boost's id when it
@@ -110,6 +114,9 @@ type NewTweet struct {
 	// InReplyTo is the tweet it answers, 0 for none; one that does not
 	// exist (any more) is NotFound.
 	InReplyTo int64
+	// Mentioned maps each mentioned handle that names an account to its
+	// user id (see Service.mentionedAccounts); kept with the mentions.
+	Mentioned map[string]string
 	CreatedAt time.Time
 }
 
@@ -364,9 +371,10 @@ func (s *Service) post(ctx context.Context, author auth.Viewer, text string, med
 			media[i].Alt = &alt
 		}
 	}
+	mentioned := s.mentionedAccounts(ctx, text)
 	t, err := s.store.CreateTweet(ctx, NewTweet{
 		NewID: s.ids.Next, AuthorID: author.ID, Text: text, Attachments: media, InReplyTo: inReplyTo,
-		CreatedAt: s.now().UTC().Truncate(time.Millisecond),
+		Mentioned: mentioned, CreatedAt: s.now().UTC().Truncate(time.Millisecond),
 	})
 	// Told even when the write failed: an error from COMMIT itself leaves
 	// unsure whether it landed, and a needless change costs only a reread.
@@ -384,6 +392,7 @@ func (s *Service) post(ctx context.Context, author auth.Viewer, text string, med
 		payload.InReplyToReplyCount = &t.InReplyToReplyCount
 	}
 	s.bus.Publish(ctx, events.TweetCreated, payload)
+	s.announceMentions(ctx, t, mentioned)
 	return t, nil
 }
 

@@ -14,6 +14,10 @@ const (
 	// TweetCreated is published by tweets once a tweet is stored, a reply
 	// too; its payload is a TweetCreatedPayload.
 	TweetCreated = "tweet.created"
+	// TweetMentioned is published by tweets right after tweet.created, for
+	// a tweet whose text mentions (@handle) people with an account other
+	// than its author; its payload is a TweetMentionedPayload.
+	TweetMentioned = "tweet.mentioned"
 	// TweetDeleted is published by tweets once a tweet, its likes and its
 	// media are gone; its payload is a TweetDeletedPayload.
 	TweetDeleted = "tweet.deleted"
@@ -34,7 +38,7 @@ const (
 )
 
 // Topics are every topic of the contract, in the order above.
-var Topics = []string{UserCreated, TweetCreated, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted}
+var Topics = []string{UserCreated, TweetCreated, TweetMentioned, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted}
 
 // UserCreatedPayload announces a new account.
 type UserCreatedPayload struct {
@@ -116,6 +120,27 @@ type TweetCreatedPayload struct {
 	// reply counted, so open pages can show it without asking tweets;
 	// null when the tweet is no reply.
 	InReplyToReplyCount *int `json:"in_reply_to_reply_count"`
+}
+
+// TweetMentionedPayload announces that a new tweet mentions people: whom
+// to tell (the notifications service reads it from the topic's stream).
+// Which handles name which account is decided once, when the tweet is
+// posted, by asking profile: a handle nobody had then is no mention here,
+// and if profile could not be reached, the mentions it could not resolve
+// are not announced.
+type TweetMentionedPayload struct {
+	// TweetID is the tweet that mentions them.
+	TweetID string `json:"tweet_id"`
+	// AuthorID wrote it: who mentioned them.
+	AuthorID string `json:"author_id"`
+	// MentionedIDs are the user ids of the people mentioned, each once, in
+	// the order the text first mentions them; never the author, never
+	// empty.
+	MentionedIDs []string `json:"mentioned_ids"`
+	// InReplyToID is the tweet it replies to; null when it replies to none.
+	InReplyToID *string `json:"in_reply_to_id"`
+	// CreatedAt is when the tweet was posted.
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // TweetDeletedPayload announces that a tweet is gone.

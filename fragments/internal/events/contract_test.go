@@ -62,7 +62,10 @@ func TestPublishersKeepTheContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tw, err := posts.Post(ctx, auth.Viewer{ID: ada.ID, Handle: ada.Handle}, "hello", []tweets.Attachment{{ID: img.ID}})
+	// A mention of someone, of herself and of a handle nobody has: only
+	// bob is told.
+	text := "hello @Bob, @ada and @nobody_here"
+	tw, err := posts.Post(ctx, auth.Viewer{ID: ada.ID, Handle: ada.Handle}, text, []tweets.Attachment{{ID: img.ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,15 +96,17 @@ func TestPublishersKeepTheContract(t *testing.T) {
 	want := map[string]any{
 		events.UserCreated: &events.UserCreatedPayload{ID: eve.ID, Handle: "eve", DisplayName: "Eve", CreatedAt: eve.CreatedAt},
 		events.TweetCreated: &events.TweetCreatedPayload{AuthorID: ada.ID, Tweet: events.Tweet{
-			ID: tw.ID, Author: events.Author{ID: ada.ID, Handle: "ada", DisplayName: "Ada"}, Text: "hello",
+			ID: tw.ID, Author: events.Author{ID: ada.ID, Handle: "ada", DisplayName: "Ada"}, Text: text,
 			Media:     []events.Media{{ID: img.ID, URL: img.URL, ContentType: "image/png", Width: 40, Height: 30, Alt: "a square"}},
 			CreatedAt: tw.CreatedAt,
 		}},
+		events.TweetMentioned: &events.TweetMentionedPayload{TweetID: tw.ID, AuthorID: ada.ID, MentionedIDs: []string{bob.ID},
+			CreatedAt: tw.CreatedAt},
 		events.LikeChanged: &events.LikeChangedPayload{TweetID: tw.ID, AuthorID: ada.ID, UserID: bob.ID, Liked: true, LikeCount: 1},
 		events.BoostChanged: &events.BoostChangedPayload{TweetID: tw.ID, AuthorID: ada.ID, UserID: bob.ID,
 			Booster: events.Author{ID: bob.ID, Handle: "bob", DisplayName: "Bob"}, Boosted: true, BoostCount: 1,
 			BoostID: boost.ID, At: clock, Tweet: &events.Tweet{
-				ID: tw.ID, Author: events.Author{ID: ada.ID, Handle: "ada", DisplayName: "Ada"}, Text: "hello",
+				ID: tw.ID, Author: events.Author{ID: ada.ID, Handle: "ada", DisplayName: "Ada"}, Text: text,
 				Media:     []events.Media{{ID: img.ID, URL: img.URL, ContentType: "image/png", Width: 40, Height: 30, Alt: "a square"}},
 				LikeCount: 1, BoostCount: 1, CreatedAt: tw.CreatedAt,
 			}},
@@ -227,5 +232,70 @@ func TestReplyKeepsTheContract(t *testing.T) {
 		if !reflect.DeepEqual(got, w) {
 			t.Errorf("tweet.created:\n got %s\nwant %+v", msg.Payload, w)
 		}
+	}
+}
+
+// tweet.mentioned names each person a tweet mentions once, in the order
+// the text first mentions them, never its author and never a handle no
+// account has; a tweet that mentions nobody with an account but its author is not
+// announced. A reply names what it answers.
+func TestMentionKeepsTheContract(t *testing.T) {
+	ctx := context.Background()
+	rd := testkit.MustRedis(t)
+	bus := mustBus(t, rd.URL)
+	heard := mustListen(t, rd.URL)
+	dir := profiletest.MustServer(t, testkit.MustSessions(t))
+	ada, bob, cy := dir.MustUser(t, "ada", "Ada"), dir.MustUser(t, "bob", "Bob"), dir.MustUser(t, "cyrus", "Cy")
+	tst, err := tweetsstore.Open(ctx, testkit.DBPath(t, "tweets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tst.Close() })
+	posts := tweets.NewService(tst, people.New(dir.URL, time.Minute), bus, tweets.WithLogger(slog.New(slog.DiscardHandler)))
+	asAda, asBob := auth.Viewer{ID: ada.ID, Handle: ada.Handle}, auth.Viewer{ID: bob.ID, Handle: bob.Handle}
+	for _, text := range []string{"note to @ada: buy milk", "no one here, mail ada@example.org or see https://x.org/@cyrus", "@ghost_of_nobody?"} {
+		if _, err := posts.Post(ctx, asAda, text, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root, err := posts.Post(ctx, asAda, "who is coming?", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := posts.Reply(ctx, asBob, root.ID, "@cyrus and @ADA, @bob too; @ada again (@nobody_at_all)", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Her own handle links too: it names an account; she is not told.
+	if want := []string{"ada", "bob", "cyrus"}; !reflect.DeepEqual(reply.Mentioned, want) {
+		t.Errorf("the reply's linked mentions are %v, want %v", reply.Mentioned, want)
+	}
+	want := events.TweetMentionedPayload{TweetID: reply.ID, AuthorID: bob.ID, MentionedIDs: []string{cy.ID, ada.ID},
+		InReplyToID: &root.ID, CreatedAt: reply.CreatedAt}
+	for {
+		var msg *redis.Message
+		select {
+		case msg = <-heard:
+		case <-time.After(10 * time.Second):
+			t.Fatal("no tweet.mentioned for the reply")
+		}
+		if msg.Channel != events.TweetMentioned {
+			continue
+		}
+		var got events.TweetMentionedPayload
+		dec := json.NewDecoder(bytes.NewReader([]byte(msg.Payload)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&got); err != nil {
+			t.Fatalf("%s does not decode into a TweetMentionedPayload: %v", msg.Payload, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("tweet.mentioned (the first one published):\n got %s\nwant %+v", msg.Payload, want)
+		}
+		break
+	}
+	// Read back, the tweets link the same mentions they were written with.
+	list, err := posts.Tweets(ctx, []string{reply.ID, root.ID}, asAda)
+	if err != nil || len(list) != 2 || !reflect.DeepEqual(list[0].Mentioned, []string{"ada", "bob", "cyrus"}) || list[1].Mentioned != nil {
+		t.Errorf("read back: %+v, %v", list, err)
 	}
 }

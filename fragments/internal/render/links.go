@@ -70,6 +70,15 @@ func (l Links) Status(handle, id string) string {
 	return l.User(handle) + "/status/" + url.PathEscape(id)
 }
 
+// Tag is the page of the tweets with a hashtag, given in its normal form
+// (without "#"): the shell's /tags/<tag>, or the tweets service's own.
+func (l Links) Tag(tag string) string {
+	if l.Shell {
+		return "/tags/" + url.PathEscape(tag)
+	}
+	return l.Mount + "/tags/" + url.PathEscape(tag)
+}
+
 // Page returns an empty page in the common layout for this request.
 func (l Links) Page(title string) layout.Page {
 	p := layout.Page{Title: title, Home: l.Home(), StaticPrefix: "/static"}

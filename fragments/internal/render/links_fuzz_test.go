@@ -35,7 +35,7 @@ func loopbackHost(h string) bool {
 // X-Murmur-Mount, Host, a handle from the URL). A service's links stay
 // under its own prefix, or under a mount of the one allowed shape ending
 // in it, never when nginx says the page is the shell's; a person's link
-// holds their handle as one escaped path segment; a link to another
+// holds their handle as one escaped path segment, a hashtag's page its tag; a link to another
 // service keeps its scheme, port, path and fragment, and changes its host
 // only from one loopback name to the loopback name the browser used.
 func FuzzLinks(f *testing.F) {
@@ -76,6 +76,15 @@ func FuzzLinks(f *testing.F) {
 			}
 			if back, err := url.PathUnescape(id); err != nil || back != handle {
 				t.Fatalf("the page of tweet %q is %q, which names %q (%v)", handle, status, back, err)
+			}
+			// A hashtag's page, likewise, holds the tag as one segment.
+			tag := l.Tag(handle)
+			segment, found = strings.CutPrefix(tag, strings.TrimSuffix(home, "/")+"/tags/")
+			if !found || strings.ContainsAny(segment, "/?#\"'<> \\") {
+				t.Fatalf("the page of #%q is %q, not one escaped segment under %q", handle, tag, home)
+			}
+			if back, err := url.PathUnescape(segment); err != nil || back != handle {
+				t.Fatalf("the page of #%q is %q, which names %q (%v)", handle, tag, back, err)
 			}
 		}
 

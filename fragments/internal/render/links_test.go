@@ -38,6 +38,17 @@ func TestLinks(t *testing.T) {
 	if l.Home() != "/" || l.User("a_b") != "/u/a_b" || l.Page("").StaticPrefix != "/static" {
 		t.Errorf("shell links: %s %s %s", l.Home(), l.User("a_b"), l.Page("").StaticPrefix)
 	}
+	if got := l.Tag("café"); got != "/tags/caf%C3%A9" {
+		t.Errorf("shell tag page: %s", got)
+	}
+	req.Header.Del(ShellHeader)
+	if got := LinksFor(c, "tweets").Tag("go_2"); got != "/tweets/tags/go_2" {
+		t.Errorf("standalone tag page: %s", got)
+	}
+	req.Header.Set(MountHeader, "/timeline/tweets")
+	if got := LinksFor(c, "tweets").Tag("ß"); got != "/timeline/tweets/tags/%C3%9F" {
+		t.Errorf("mounted tag page: %s", got)
+	}
 }
 
 func TestOnBrowserHost(t *testing.T) {

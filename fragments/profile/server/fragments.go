@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -18,11 +20,13 @@ import (
 
 // view is the data every profile fragment renders from.
 type view struct {
-	Links    render.Links
-	Viewer   *profile.User
-	User     profile.User
-	People   []person
-	Query    string
+	Links  render.Links
+	Viewer *profile.User
+	User   profile.User
+	People []person
+	Query  string
+	// Problem says why a search was refused, for the reader.
+	Problem  string
 	Next     string
 	Editable bool
 	// Counts shows follower counts in my card (on the home page; a
@@ -53,6 +57,22 @@ func (s *server) view(c *gin.Context) view {
 	return v
 }
 
+// MoreURL is where the next page of a list of people comes from: the
+// same search (or the directory), from the list's next cursor.
+func (v view) MoreURL() string {
+	q := url.Values{"cursor": {v.Next}}
+	if v.Query != "" {
+		q.Set("q", v.Query)
+	}
+	return "/profile/frag/people?" + q.Encode()
+}
+
+// PreviewURL is where the nav's search box gets a few tweets holding the
+// words typed: the tweets service, behind the shell.
+func (v view) PreviewURL() string {
+	return "/tweets/frag/search/preview?" + url.Values{"q": {v.Query}}.Encode()
+}
+
 func (v view) people(users []profile.User) []person {
 	out := make([]person, len(users))
 	for i, u := range users {
@@ -65,9 +85,16 @@ func (s *server) render(c *gin.Context, status int, name string, data any) {
 	render.HTML(c, status, s.tmpl, name, data)
 }
 
-func (s *server) navFragment(c *gin.Context) { s.render(c, http.StatusOK, "nav", s.view(c)) }
+// navFragment is the header: the search box (holding ?q=, on the search
+// page) and who is signed in.
+func (s *server) navFragment(c *gin.Context) {
+	v := s.view(c)
+	v.Query = c.Query("q")
+	s.render(c, http.StatusOK, "nav", v)
+}
 
-// searchFragment answers the nav's search box with at most eight people.
+// searchFragment answers the nav's search box with at most eight people
+// (five behind the shell, where a few tweets follow them).
 func (s *server) searchFragment(c *gin.Context) {
 	v := s.view(c)
 	v.Query = c.Query("q")
@@ -75,7 +102,11 @@ func (s *server) searchFragment(c *gin.Context) {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", nil)
 		return
 	}
-	page, err := s.Accounts.Search(c.Request.Context(), v.Query, 8, "")
+	limit := 8
+	if v.Links.Shell {
+		limit = 5
+	}
+	page, err := s.Accounts.Search(c.Request.Context(), v.Query, limit, "")
 	if err != nil {
 		render.FragmentError(c, s.tmpl, err)
 		return
@@ -84,7 +115,33 @@ func (s *server) searchFragment(c *gin.Context) {
 	s.render(c, http.StatusOK, "search", v)
 }
 
-// peopleFragment is the directory of people, a page at a time.
+// peopleResultsFragment is the people part of the search page: the first
+// page of people whose handle or name starts with ?q= (the next pages come
+// from peopleFragment). A search that cannot be made is told in the section.
+func (s *server) peopleResultsFragment(c *gin.Context) {
+	v := s.view(c)
+	v.Query = strings.TrimSpace(c.Query("q"))
+	status := http.StatusOK
+	if v.Query == "" {
+		v.Problem, status = "Type a name or a handle to find people.", http.StatusUnprocessableEntity
+		s.render(c, status, "people-results", v)
+		return
+	}
+	page, err := s.Accounts.Search(c.Request.Context(), v.Query, 20, "")
+	switch {
+	case fault.KindOf(err) == fault.Invalid:
+		v.Problem, status = fault.Message(err), problem.Status(err)
+	case err != nil:
+		render.FragmentError(c, s.tmpl, err)
+		return
+	default:
+		v.People, v.Next = v.people(page.Users), page.Next
+	}
+	s.render(c, status, "people-results", v)
+}
+
+// peopleFragment is the directory of people, or those a search finds
+// (?q=), a page at a time.
 func (s *server) peopleFragment(c *gin.Context) {
 	v := s.view(c)
 	page, err := s.Accounts.Search(c.Request.Context(), c.Query("q"), 20, c.Query("cursor"))

@@ -73,6 +73,7 @@ func New(d Deps) http.Handler {
 	f := r.Group("/profile/frag")
 	f.GET("/nav", s.navFragment)
 	f.GET("/search", s.searchFragment)
+	f.GET("/search/people", s.peopleResultsFragment)
 	f.GET("/people", s.peopleFragment)
 	f.GET("/auth", s.authFragment)
 	f.POST("/sessions", s.signInFragment)

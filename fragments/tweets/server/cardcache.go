@@ -14,7 +14,9 @@ import (
 const cardCacheSize = 20_000
 
 // cardKey is everything a rendered card depends on besides what never
-// changes once a tweet is posted (its text, images and time): a card found
+// changes once a tweet is posted (its text, images and time, and which of
+// its mentions named an account, Tweet.Mentioned, decided then and kept
+// with it; its hashtags come from the text): a card found
 // under its key is the card the template would render now. Nothing has to
 // be invalidated: a like, a reply, a renamed author or a minute passing gives a new
 // key, a deleted tweet is never asked for, and stale entries age out.

@@ -91,6 +91,8 @@ func New(d Deps) http.Handler {
 	r.GET("/tweets/", s.homePage)
 	r.GET("/tweets/u/:handle", s.userPage)
 	r.GET("/tweets/u/:handle/status/:id", s.statusPage)
+	r.GET("/tweets/tags/:tag", s.tagPage)
+	r.GET("/tweets/search", s.searchPage)
 	f := r.Group("/tweets/frag")
 	f.GET("/compose", s.composeFragment)
 	f.POST("/tweets", s.postFragment)
@@ -109,5 +111,8 @@ func New(d Deps) http.Handler {
 	f.GET("/tweets/:id/replies", s.repliesFragment)
 	f.GET("/tweets/:id/conversation", s.conversationFragment)
 	f.GET("/u/:handle/status/:id/exists", s.statusExists)
+	f.GET("/tags/:tag", s.tagFragment)
+	f.GET("/search", s.searchFragment)
+	f.GET("/search/preview", s.searchPreviewFragment)
 	return serving.Protect(r)
 }

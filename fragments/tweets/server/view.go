@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -14,34 +14,49 @@ import (
 	"murmur/fragments/internal/viewer"
 	"murmur/fragments/layout"
 	"murmur/fragments/tweets"
+	"murmur/fragments/tweets/entities"
 )
 
 var funcs = template.FuncMap{"linkify": linkify}
 
-// urlPattern finds web addresses in tweet text. Trailing punctuation is
-// trimmed off afterwards: "see https://example.org." links without the dot.
-var urlPattern = regexp.MustCompile(`https?://[^\s<>"'\x60]+`)
-
-// linkify escapes a tweet's text and turns its http(s) addresses into
-// links that open in a new tab and carry no referrer or ranking credit.
-// Everything, the addresses included, goes through HTML escaping, so a
-// text holding markup or an SSI command shows as the characters typed.
-func linkify(text string) template.HTML {
+// linkify escapes a tweet's text and links what it points at, found in one
+// pass by entities.Parse (the rules the store parsed the tweet with):
+//   - an http(s) address opens in a new tab and carries no referrer or
+//     ranking credit;
+//   - a #hashtag leads to its tag's page (links.Tag, its normal form);
+//   - an @mention leads to the person's page (links.User), but only when
+//     the handle is among mentioned, the handles that named an account
+//     when the tweet was posted (Tweet.Mentioned, in alphabetical order):
+//     any other stays text.
+//
+// Everything, the addresses and hrefs included, goes through HTML
+// escaping, so a text holding markup or an SSI command shows as the
+// characters typed. What decides a link is the text, mentioned and the
+// links' variant; the first two never change once a tweet is posted and
+// the variant is part of the card cache's key.
+func linkify(links render.Links, text string, mentioned []string) template.HTML {
 	var b strings.Builder
 	last := 0
-	for _, m := range urlPattern.FindAllStringIndex(text, -1) {
-		start, end := m[0], m[1]
-		end = start + len(strings.TrimRight(text[start:end], ".,;:!?)]}*_"))
-		u, err := url.Parse(text[start:end])
-		if err != nil || u.Host == "" {
-			continue
-		}
-		b.WriteString(template.HTMLEscapeString(text[last:start]))
-		href := template.HTMLEscapeString(u.String())
-		b.WriteString(`<a href="` + href + `" rel="nofollow noopener noreferrer ugc" target="_blank">`)
-		b.WriteString(template.HTMLEscapeString(text[start:end]))
+	anchor := func(e entities.Entity, href, attrs string) {
+		b.WriteString(template.HTMLEscapeString(text[last:e.Start]))
+		b.WriteString(`<a href="` + template.HTMLEscapeString(href) + `"` + attrs + `>`)
+		b.WriteString(template.HTMLEscapeString(text[e.Start:e.End]))
 		b.WriteString(`</a>`)
-		last = end
+		last = e.End
+	}
+	for _, e := range entities.Parse(text) {
+		switch e.Kind {
+		case entities.URL:
+			if u, err := url.Parse(e.Value); err == nil && u.Host != "" {
+				anchor(e, u.String(), ` rel="nofollow noopener noreferrer ugc" target="_blank"`)
+			}
+		case entities.Tag:
+			anchor(e, links.Tag(e.Value), ` class="hashtag"`)
+		case entities.Mention:
+			if _, ok := slices.BinarySearch(mentioned, e.Value); ok {
+				anchor(e, links.User(e.Value), ` class="mention"`)
+			}
+		}
 	}
 	b.WriteString(template.HTMLEscapeString(text[last:]))
 	return template.HTML(b.String())

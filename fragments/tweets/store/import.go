@@ -38,7 +38,7 @@ func (s *Store) ImportTweets(ctx context.Context, list []tweets.ImportedTweet) e
 			if n == 0 {
 				return fault.New(fault.Conflict, "Tweet id %d is taken.", t.ID)
 			}
-			if err := s.keepEntities(ctx, tx, t.ID, t.Text); err != nil {
+			if err := s.keepEntities(ctx, tx, t.ID, t.Text, nil); err != nil {
 				return err
 			}
 		}

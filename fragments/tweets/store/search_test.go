@@ -145,3 +145,58 @@ func TestSearch(t *testing.T) {
 		}
 	})
 }
+
+// The accounts a tweet's mentions named when it was written are kept with
+// them and read back with the tweet, wherever tweets are read: only those
+// handles are Mentioned; a handle without an account stays out, and so do
+// the mentions of tweets imported or written before accounts were kept.
+func TestMentionedAccountsAreReadWithTheTweet(t *testing.T) {
+	ctx := context.Background()
+	f := mustStore(t)
+	tw, err := f.CreateTweet(ctx, tweets.NewTweet{NewID: f.ids.Next, AuthorID: "1", CreatedAt: f.now,
+		Text:      "@Zed, @ada and @nobody: see @ada's #plan",
+		Mentioned: map[string]string{"ada": "7", "zed": "9", "someone_else": "3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"ada", "zed"}; !slices.Equal(tw.Mentioned, want) {
+		t.Errorf("CreateTweet's Mentioned = %q, want %q", tw.Mentioned, want)
+	}
+	plain := f.mustTweet(t, "1", "@ada without a lookup")
+	if err := f.ImportTweets(ctx, []tweets.ImportedTweet{{ID: f.ids.Next(), AuthorID: "2", Text: "imported @ada", CreatedAt: f.now}}); err != nil {
+		t.Fatal(err)
+	}
+	for name, read := range map[string]func() ([]tweets.Tweet, error){
+		"Tweets":         func() ([]tweets.Tweet, error) { return f.Tweets(ctx, []string{tw.ID, plain.ID}, "") },
+		"TweetsByAuthor": func() ([]tweets.Tweet, error) { return f.TweetsByAuthor(ctx, "1", 0, 10, "") },
+		"Search":         func() ([]tweets.Tweet, error) { return f.Search(ctx, []string{"ada"}, 0, 10, "") },
+	} {
+		list, err := read()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, got := range list {
+			want := []string(nil)
+			if got.ID == tw.ID {
+				want = []string{"ada", "zed"}
+			}
+			if !slices.Equal(got.Mentioned, want) {
+				t.Errorf("%s: %q mentions %q, want %q", name, got.Text, got.Mentioned, want)
+			}
+		}
+	}
+	var ids []string
+	rows, err := f.DB.Query(`SELECT handle || '=' || coalesce(user_id, '') FROM mentions WHERE tweet_id = ? ORDER BY handle`, mustID(t, tw.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		ids = append(ids, s)
+	}
+	if want := []string{"ada=7", "nobody=", "zed=9"}; !slices.Equal(ids, want) {
+		t.Errorf("mentions kept = %q, want %q", ids, want)
+	}
+}

@@ -115,7 +115,7 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 			tweetID, n.AuthorID, n.Text, parent, parentAuthor, n.CreatedAt.UnixMilli()); err != nil {
 			return err
 		}
-		if err := s.keepEntities(ctx, tx, tweetID, n.Text); err != nil {
+		if err := s.keepEntities(ctx, tx, tweetID, n.Text, n.Mentioned); err != nil {
 			return err
 		}
 		for i, a := range n.Attachments {
@@ -153,6 +153,7 @@ func (s *Store) CreateTweet(ctx context.Context, n tweets.NewTweet) (tweets.Twee
 	if err != nil {
 		return tweets.Tweet{}, err
 	}
+	t.Mentioned = mentionedAccounts(n.Text, n.Mentioned)
 	return t, nil
 }
 
@@ -238,7 +239,10 @@ func (s *Store) queryTweets(ctx context.Context, query string, args ...any) ([]t
 		m.OwnerID = t.Author.ID
 		t.Media = append(t.Media, m)
 	}
-	return list, mrows.Err()
+	if err := mrows.Err(); err != nil {
+		return nil, err
+	}
+	return list, s.loadMentioned(ctx, list, index)
 }
 
 // Tweets returns the tweets among ids that exist, in the order of ids;
