@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"murmur/services"
 	"murmur/stack"
 )
 
@@ -61,7 +62,7 @@ func pids(st stack.Status) map[string]int {
 }
 
 // consecutiveFreePorts finds n free loopback ports in a row (the shell's
-// and the four services' after it).
+// and the listed services' after it).
 func consecutiveFreePorts(t *testing.T, n int) int {
 	t.Helper()
 	for range 100 {
@@ -92,13 +93,13 @@ func TestLauncher(t *testing.T) {
 	}
 	// follow is built "later": the bin folder starts without it.
 	binDir := t.TempDir()
-	for _, name := range []string{"profile", "tweets", "timeline"} {
+	for _, name := range services.All().Without("follow").Names() {
 		if err := os.Symlink(filepath.Join(bin, name), filepath.Join(binDir, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	l := launcher{bin: filepath.Join(bin, "murmur"), dir: t.TempDir(), binDir: binDir,
-		port: consecutiveFreePorts(t, 5), redisPort: freePorts(t, 1)[0]}
+		port: consecutiveFreePorts(t, 1+len(services.All())), redisPort: freePorts(t, 1)[0]}
 	t.Cleanup(func() {
 		if t.Failed() {
 			logs, _ := filepath.Glob(filepath.Join(l.dir, "logs", "supervisor.log"))
