@@ -27,6 +27,9 @@ type User struct {
 	// least: it moves on when they change their password or sign out
 	// everywhere.
 	TokenVersion int64
+	// Avatar is the key of their profile picture (its URLs hold it, so
+	// they change with it); "" when they have none.
+	Avatar string
 }
 
 // Limits on what a person may choose.
@@ -122,6 +125,12 @@ type Store interface {
 	// newHash is "", sets their password hash in the same write.
 	RevokeSessions(ctx context.Context, id, newHash string) (User, error)
 	TokenVersion(ctx context.Context, id string) (int64, error)
+	// SetAvatar replaces the user's picture: its key and its sizes (JPEG
+	// bytes by pixels per side); RemoveAvatar removes it.
+	SetAvatar(ctx context.Context, id, key string, sizes map[int][]byte) (User, error)
+	RemoveAvatar(ctx context.Context, id string) (User, error)
+	// Avatar is one size of a user's picture while key is still theirs.
+	Avatar(ctx context.Context, id, key string, size int) ([]byte, error)
 	UpdateProfile(ctx context.Context, id string, ch ProfileChange) (User, error)
 	SearchUsers(ctx context.Context, prefix string, limit int, after string) (Page, error)
 }

@@ -58,6 +58,9 @@ type Author struct {
 	Handle string `json:"handle"`
 	// DisplayName is the author's display name when the tweet was posted.
 	DisplayName string `json:"display_name"`
+	// AvatarURL is the author's profile picture when the tweet was posted
+	// (profile's 96-pixel URL); null when they had none.
+	AvatarURL *string `json:"avatar_url"`
 }
 
 // Media is an image attached to a tweet in an event.

@@ -63,6 +63,15 @@ func (l Links) User(handle string) string {
 	return l.Mount + "/u/" + url.PathEscape(handle)
 }
 
+// Settings is the signed-in person's settings page: the shell's, or
+// profile's own (the service that owns accounts).
+func (l Links) Settings() string {
+	if l.Shell {
+		return "/settings"
+	}
+	return "/profile/settings"
+}
+
 // Page returns an empty page in the common layout for this request.
 func (l Links) Page(title string) layout.Page {
 	p := layout.Page{Title: title, Home: l.Home(), StaticPrefix: "/static"}

@@ -70,10 +70,13 @@ func New(d Deps) http.Handler {
 	s.registerSessionsAPI(api)
 	s.registerMeAPI(api)
 	s.registerPasswordAPI(api)
+	s.registerAvatarAPI(api)
+	r.GET("/profile/avatars/:id/:file", s.avatarFile)
 
 	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })
 	r.GET("/profile/", s.homePage)
 	r.GET("/profile/u/:handle", s.userPage)
+	r.GET("/profile/settings", s.settingsPage)
 	f := r.Group("/profile/frag")
 	f.GET("/nav", s.navFragment)
 	f.GET("/search", s.searchFragment)
@@ -86,6 +89,11 @@ func New(d Deps) http.Handler {
 	f.GET("/me/edit", s.meEditFragment)
 	f.PATCH("/me", s.meSaveFragment)
 	f.GET("/users/:handle", s.userFragment)
+	f.GET("/settings", s.settingsFragment)
+	f.PUT("/me/password", s.passwordFragment)
+	f.POST("/me/sessions/revoke", s.signOutEverywhereFragment)
+	f.POST("/me/avatar", s.avatarFragment)
+	f.DELETE("/me/avatar", s.removeAvatarFragment)
 	return serving.Protect(r)
 }
 

@@ -51,3 +51,41 @@ func TestRevokeSessions(t *testing.T) {
 		}
 	}
 }
+
+// A picture is stored in its sizes under its key; replacing or removing it
+// makes the old key name nothing.
+func TestAvatars(t *testing.T) {
+	ctx := context.Background()
+	s := mustStore(t)
+	ada := mustCreate(t, s, "ada", "Ada")
+	u, err := s.SetAvatar(ctx, ada.ID, "k1", map[int][]byte{48: []byte("small"), 96: []byte("mid")})
+	if err != nil || u.Avatar != "k1" {
+		t.Fatalf("SetAvatar = %+v, %v; want key k1", u, err)
+	}
+	if data, err := s.Avatar(ctx, ada.ID, "k1", 96); err != nil || string(data) != "mid" {
+		t.Errorf("Avatar(k1, 96) = %q, %v", data, err)
+	}
+	if _, err := s.SetAvatar(ctx, ada.ID, "k2", map[int][]byte{96: []byte("new")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		key  string
+		size int
+	}{{"k1", 96}, {"k2", 48}, {"", 96}} {
+		if _, err := s.Avatar(ctx, ada.ID, tt.key, tt.size); !fault.Is(err, fault.NotFound) {
+			t.Errorf("Avatar(%q, %d): err = %v; want NotFound", tt.key, tt.size, err)
+		}
+	}
+	if u, err := s.UserByHandle(ctx, "ada"); err != nil || u.Avatar != "k2" {
+		t.Errorf("UserByHandle = %+v, %v; want key k2", u, err)
+	}
+	if u, err := s.RemoveAvatar(ctx, ada.ID); err != nil || u.Avatar != "" {
+		t.Errorf("RemoveAvatar = %+v, %v", u, err)
+	}
+	if _, err := s.Avatar(ctx, ada.ID, "k2", 96); !fault.Is(err, fault.NotFound) {
+		t.Errorf("a removed picture: err = %v; want NotFound", err)
+	}
+	if _, err := s.SetAvatar(ctx, "999", "k", nil); !fault.Is(err, fault.NotFound) {
+		t.Errorf("SetAvatar of no one: err = %v; want NotFound", err)
+	}
+}
