@@ -23,7 +23,7 @@ var pages embed.FS
 var ssiVariable = regexp.MustCompile(`\$\{(\w+)\}`)
 
 // Pages are the page files nginx serves with SSI.
-var Pages = []string{"home.html", "welcome.html", "user.html"}
+var Pages = []string{"home.html", "welcome.html", "user.html", "settings.html"}
 
 // ErrorDir is the folder of the site holding the pages nginx answers its
 // own errors with (error_page): an internal location, reached only by

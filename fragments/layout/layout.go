@@ -77,7 +77,7 @@ var funcs = template.FuncMap{
 	"longtime": func(t time.Time) string {
 		return t.UTC().Format("15:04 · 2 Jan 2006 (UTC)")
 	},
-	"ago": Ago,
+	"ago":  Ago,
 	"face": NewFace,
 }
 
