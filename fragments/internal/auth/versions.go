@@ -45,7 +45,8 @@ import (
 // accepting the old tokens of that user until its entry is MaxAge old,
 // and a socket until its next check (every ping). When profile cannot
 // be asked, the last version learned stands (none: the token's own);
-// the service keeps working, and asks again after RetryAfter.
+// the service keeps working, and asks again after RetryAfter. A request
+// waits at most Wait for profile's answer, then goes on the same way.
 type Versions struct {
 	lookup func(ctx context.Context, userID string) (int64, error)
 	now    func() time.Time
@@ -54,6 +55,9 @@ type Versions struct {
 	// Size bounds how many users are remembered; past it, some are
 	// forgotten (and asked for again when they come back).
 	Size int
+	// Wait is how long a request waits for profile's answer before it
+	// goes on with the version known so far.
+	Wait time.Duration
 
 	mu    sync.RWMutex
 	users map[string]version
@@ -85,7 +89,10 @@ const (
 	DefaultOfflineAge = 5 * time.Second
 	DefaultRetryAfter = 2 * time.Second
 	DefaultSize       = 200_000
+	DefaultWait       = 300 * time.Millisecond
 )
+
+var errSlowLookup = errors.New("profile is slow to tell a token version")
 
 // NewVersions returns versions learned from events and, for users it does
 // not know, from lookup (ProfileVersions asks profile over HTTP). It
@@ -93,7 +100,7 @@ const (
 func NewVersions(lookup func(ctx context.Context, userID string) (int64, error)) *Versions {
 	return &Versions{
 		lookup: lookup, now: time.Now,
-		MaxAge: DefaultMaxAge, OfflineAge: DefaultOfflineAge, RetryAfter: DefaultRetryAfter, Size: DefaultSize,
+		MaxAge: DefaultMaxAge, OfflineAge: DefaultOfflineAge, RetryAfter: DefaultRetryAfter, Size: DefaultSize, Wait: DefaultWait,
 		users: map[string]version{}, watchers: map[string]map[*watch]struct{}{},
 	}
 }
@@ -112,32 +119,36 @@ func (vs *Versions) Allows(ctx context.Context, v Viewer) bool {
 	return v.Version >= floor
 }
 
-// ask asks profile for a user's version (one call at a time per user) and
-// learns it. On failure it answers what it knew and waits RetryAfter
-// before asking again.
+// ask asks profile for a user's version (one call at a time per user),
+// learns it and answers the floor. On failure it answers what it knew and
+// waits RetryAfter before asking again; a request waits at most Wait, and
+// a lookup it stopped waiting for still teaches the answer when it comes.
 func (vs *Versions) ask(ctx context.Context, userID string) (int64, error) {
 	// The lookup is shared by the requests waiting on it: one's cancel
 	// must not fail the others.
 	ch := vs.calls.DoChan(userID, func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
 		defer cancel()
-		return vs.lookup(ctx, userID)
+		v, err := vs.lookup(ctx, userID)
+		if err != nil {
+			vs.mu.Lock()
+			e := vs.users[userID]
+			e.until = vs.now().Add(vs.RetryAfter)
+			vs.put(userID, e)
+			vs.mu.Unlock()
+			return e.floor, err
+		}
+		return vs.learn(userID, v, vs.ttl()), nil
 	})
-	var res singleflight.Result
 	select {
-	case res = <-ch:
+	case res := <-ch:
+		return res.Val.(int64), res.Err
 	case <-ctx.Done():
 		return vs.floor(userID), ctx.Err()
+	case <-time.After(vs.Wait):
+		// profile is slow: the request goes on with what is known.
+		return vs.floor(userID), errSlowLookup
 	}
-	if res.Err != nil {
-		vs.mu.Lock()
-		e := vs.users[userID]
-		e.until = vs.now().Add(vs.RetryAfter)
-		vs.put(userID, e)
-		vs.mu.Unlock()
-		return e.floor, res.Err
-	}
-	return vs.learn(userID, res.Val.(int64), vs.ttl()), nil
 }
 
 // floor is the version known for a user (0 when none).

@@ -254,3 +254,31 @@ func TestProfileVersions(t *testing.T) {
 		t.Error("an answer about another user was taken")
 	}
 }
+
+// A slow profile holds a request up for Wait at most; its answer, when it
+// comes, is learned for the next requests.
+func TestVersionsWhenProfileIsSlow(t *testing.T) {
+	ctx := context.Background()
+	release := make(chan struct{})
+	vs := NewVersions(func(context.Context, string) (int64, error) {
+		<-release
+		return 1, nil
+	})
+	vs.Wait = 50 * time.Millisecond
+	vs.SetLive(true)
+	start := time.Now()
+	if !vs.Allows(ctx, Viewer{ID: "7", Version: 0}) {
+		t.Error("while profile was slow, a user never seen was refused")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the request waited %v for a slow profile, want about %v", d, vs.Wait)
+	}
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for vs.Allows(ctx, Viewer{ID: "7", Version: 0}) {
+		if time.Now().After(deadline) {
+			t.Fatal("profile's late answer was never learned")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
