@@ -29,7 +29,7 @@ var ssiVariable = regexp.MustCompile(`\$\{(\w+)\}`)
 // Pages are the page files nginx serves with SSI: its own, and those a
 // service of the list brings (notifications.html), rendered whether or not
 // that service is listed; nginx serves them only while it is.
-var Pages = []string{"home.html", "welcome.html", "user.html", "status.html", "tags.html", "search.html", "notifications.html"}
+var Pages = []string{"home.html", "welcome.html", "user.html", "status.html", "tags.html", "search.html", "settings.html", "notifications.html"}
 
 // ErrorDir is the folder of the site holding the pages nginx answers its
 // own errors with (error_page): an internal location, reached only by

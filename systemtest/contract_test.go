@@ -31,8 +31,8 @@ const (
 )
 
 var (
-	userShape   = map[string]string{"id": jString, "handle": jString, "display_name": jString, "bio": jString, "created_at": jString}
-	authorShape = map[string]string{"id": jString, "handle": jString, "display_name": jString}
+	userShape   = map[string]string{"id": jString, "handle": jString, "display_name": jString, "bio": jString, "avatar_url": jStringOrNull, "created_at": jString}
+	authorShape = map[string]string{"id": jString, "handle": jString, "display_name": jString, "avatar_url": jStringOrNull}
 	mediaShape  = map[string]string{"id": jString, "url": jString, "content_type": jString, "width": jNumber, "height": jNumber}
 	tweetShape  = map[string]string{"id": jString, "author": jObject, "text": jString, "media": jArray,
 		"in_reply_to_id": jStringOrNull, "reply_count": jNumber, "like_count": jNumber, "liked_by_me": jBool,

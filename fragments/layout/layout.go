@@ -77,7 +77,26 @@ var funcs = template.FuncMap{
 	"longtime": func(t time.Time) string {
 		return t.UTC().Format("15:04 · 2 Jan 2006 (UTC)")
 	},
-	"ago": Ago,
+	"ago":  Ago,
+	"face": NewFace,
+}
+
+// Face is what the "face" partial shows in a person's .avatar: their
+// picture at URL, or the initial of Name when URL is empty.
+type Face struct{ URL, Name string }
+
+// NewFace is the template function face: url is a string or a *string
+// (nil for none).
+func NewFace(url any, name string) Face {
+	switch u := url.(type) {
+	case string:
+		return Face{URL: u, Name: name}
+	case *string:
+		if u != nil {
+			return Face{URL: *u, Name: name}
+		}
+	}
+	return Face{Name: name}
 }
 
 // Ago tells how long ago t was, the way a microblog does: "now", "5m", "3h",

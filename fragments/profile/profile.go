@@ -5,6 +5,7 @@ package profile
 
 import (
 	"context"
+	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -22,6 +23,13 @@ type User struct {
 	DisplayName string
 	Bio         string
 	CreatedAt   time.Time
+	// TokenVersion is the version the user's session tokens must carry at
+	// least: it moves on when they change their password or sign out
+	// everywhere.
+	TokenVersion int64
+	// Avatar is the key of their profile picture (its URLs hold it, so
+	// they change with it); "" when they have none.
+	Avatar string
 }
 
 // Limits on what a person may choose.
@@ -112,13 +120,27 @@ type Store interface {
 	UserByID(ctx context.Context, id string) (User, error)
 	UsersByIDs(ctx context.Context, ids []string) ([]User, error)
 	PasswordHash(ctx context.Context, handle string) (User, string, error)
+	PasswordHashByID(ctx context.Context, id string) (User, string, error)
+	// RevokeSessions moves the user's token version on and, unless
+	// newHash is "", sets their password hash in the same write.
+	RevokeSessions(ctx context.Context, id, newHash string) (User, error)
+	TokenVersion(ctx context.Context, id string) (int64, error)
+	// SetAvatar replaces the user's picture: its key and its sizes (JPEG
+	// bytes by pixels per side); RemoveAvatar removes it.
+	SetAvatar(ctx context.Context, id, key string, sizes map[int][]byte) (User, error)
+	RemoveAvatar(ctx context.Context, id string) (User, error)
+	// Avatar is one size of a user's picture while key is still theirs.
+	Avatar(ctx context.Context, id, key string, size int) ([]byte, error)
 	UpdateProfile(ctx context.Context, id string, ch ProfileChange) (User, error)
 	SearchUsers(ctx context.Context, prefix string, limit int, after string) (Page, error)
 }
 
-// Publisher announces facts to the other services.
+// Publisher announces facts to the other services: Publish for facts
+// whose loss costs little, Append (the topic's durable stream only,
+// failing when Redis does not have it) for those that must arrive.
 type Publisher interface {
 	Publish(ctx context.Context, topic string, payload any)
+	Append(ctx context.Context, topic string, payload any) (string, error)
 }
 
 // Accounts is the account domain's operations.
@@ -205,6 +227,91 @@ func (a *Accounts) UpdateProfile(ctx context.Context, id string, ch ProfileChang
 		ch.Bio = &b
 	}
 	return a.store.UpdateProfile(ctx, id, ch)
+}
+
+// errWrongPassword answers a sensitive action whose password check failed.
+var errWrongPassword = fault.New(fault.Unauthorized, "That is not your current password.")
+
+// ChangePassword sets a new password after checking the current one, and
+// signs out every session of the user (their tokens are refused from now
+// on): the caller starts a new session for the one that asked, with the
+// returned user's token version.
+func (a *Accounts) ChangePassword(ctx context.Context, id, current, next string) (User, error) {
+	_, hash, err := a.store.PasswordHashByID(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	if !a.passwords.Verify(hash, current) {
+		return User{}, errWrongPassword
+	}
+	if err := CheckPassword(next); err != nil {
+		return User{}, err
+	}
+	if next == current {
+		return User{}, fault.New(fault.Invalid, "The new password is the one you have now: choose another.")
+	}
+	newHash, err := a.passwords.Hash(next)
+	if err != nil {
+		return User{}, err
+	}
+	u, err := a.store.RevokeSessions(ctx, id, newHash)
+	if err != nil {
+		return User{}, err
+	}
+	a.announceRevocation(ctx, u, "password")
+	return u, nil
+}
+
+// SignOutEverywhere signs out every session of the user; the caller starts
+// a new one for the session that asked, with the returned user's token
+// version.
+func (a *Accounts) SignOutEverywhere(ctx context.Context, id string) (User, error) {
+	u, err := a.store.RevokeSessions(ctx, id, "")
+	if err != nil {
+		return User{}, err
+	}
+	a.announceRevocation(ctx, u, "sign-out")
+	return u, nil
+}
+
+// TokenVersion is a user's current token version.
+func (a *Accounts) TokenVersion(ctx context.Context, id string) (int64, error) {
+	return a.store.TokenVersion(ctx, id)
+}
+
+// revocationRetries are the waits between attempts to append a
+// revocation while Redis does not take it: about a minute in all, as long
+// as the other services trust a version they learned from profile
+// (auth.DefaultMaxAge), after which they ask profile again anyway.
+var revocationRetries = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 15 * time.Second, 30 * time.Second}
+
+// announceRevocation appends the sessions.revoked fact to its durable
+// stream, trying again in the background while Redis refuses it. The
+// request does not wait: the revocation is committed, profile itself
+// refuses the old tokens at once, and the others learn it from the fact
+// or, failing that, when they next ask profile.
+func (a *Accounts) announceRevocation(ctx context.Context, u User, reason string) {
+	fact := events.SessionsRevokedPayload{UserID: u.ID, TokenVersion: u.TokenVersion, Reason: reason, RevokedAt: time.Now().UTC()}
+	ctx = context.WithoutCancel(ctx)
+	try := func() error {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		_, err := a.bus.Append(ctx, events.SessionsRevoked, fact)
+		return err
+	}
+	if try() == nil {
+		return
+	}
+	go func() {
+		for _, wait := range revocationRetries {
+			time.Sleep(wait)
+			if err := try(); err == nil {
+				return
+			}
+		}
+		slog.WarnContext(ctx, "a sessions.revoked fact could not be appended; other services learn the revocation when they next ask profile",
+			"user_id", u.ID, "token_version", u.TokenVersion)
+	}()
 }
 
 // UserByHandle finds a user by handle, in any case.

@@ -42,9 +42,10 @@ type Caller struct {
 
 // Author is who wrote a tweet.
 type Author struct {
-	ID          string `json:"id" example:"42"`
-	Handle      string `json:"handle" example:"ada"`
-	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+	ID          string  `json:"id" example:"42"`
+	Handle      string  `json:"handle" example:"ada"`
+	DisplayName string  `json:"display_name" example:"Ada Lovelace"`
+	AvatarURL   *string `json:"avatar_url" example:"/profile/avatars/42/3f9a0c1d2e4b5a6c7d8e-96.jpg" doc:"The author's profile picture (96×96 JPEG, served by profile); null when there is none."`
 }
 
 // Media is an image attached to a tweet.

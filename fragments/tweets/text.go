@@ -8,6 +8,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/picture"
 )
 
 // Limits on what a tweet may hold.
@@ -15,11 +16,11 @@ const (
 	MaxText        = 280
 	MaxMedia       = 4
 	MaxAlt         = 1000
-	MaxMediaBytes  = 5 << 20
-	MaxImageSide   = 12_000
-	MaxImagePixels = 40_000_000
-	MaxGIFFrames   = 500
-	MaxGIFPixels   = 120_000_000
+	MaxMediaBytes  = picture.MaxBytes
+	MaxImageSide   = picture.MaxSide
+	MaxImagePixels = picture.MaxPixels
+	MaxGIFFrames   = picture.MaxGIFFrames
+	MaxGIFPixels   = picture.MaxGIFPixels
 )
 
 // Length counts text the way a person sees it: one grapheme cluster (a

@@ -17,9 +17,10 @@ import (
 
 // Author is who wrote a tweet, as the tweet shows them.
 type Author struct {
-	ID          string `json:"id" example:"42"`
-	Handle      string `json:"handle" example:"ada"`
-	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+	ID          string  `json:"id" example:"42"`
+	Handle      string  `json:"handle" example:"ada"`
+	DisplayName string  `json:"display_name" example:"Ada Lovelace"`
+	AvatarURL   *string `json:"avatar_url" example:"/profile/avatars/42/3f9a0c1d2e4b5a6c7d8e-96.jpg" doc:"The author's profile picture (96×96 JPEG, served by profile); null when there is none."`
 }
 
 // Media is an image uploaded to murmur, attached to a tweet or waiting to be.
@@ -595,7 +596,11 @@ func (s *Service) fillAuthors(ctx context.Context, list []*Tweet, viewer auth.Vi
 		p, ok := found[id]
 		switch {
 		case ok:
-			return Author{ID: p.ID, Handle: p.Handle, DisplayName: p.DisplayName}
+			a := Author{ID: p.ID, Handle: p.Handle, DisplayName: p.DisplayName}
+			if p.AvatarURL != "" {
+				a.AvatarURL = &p.AvatarURL
+			}
+			return a
 		case viewer.ID != "" && viewer.ID == id:
 			return Author{ID: viewer.ID, Handle: viewer.Handle, DisplayName: viewer.Handle}
 		default:

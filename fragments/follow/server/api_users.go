@@ -13,9 +13,10 @@ import (
 
 // Person is an entry of a followers or following list.
 type Person struct {
-	ID          string `json:"id" example:"42"`
-	Handle      string `json:"handle" example:"ada"`
-	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+	ID          string  `json:"id" example:"42"`
+	Handle      string  `json:"handle" example:"ada"`
+	DisplayName string  `json:"display_name" example:"Ada Lovelace"`
+	AvatarURL   *string `json:"avatar_url" example:"/profile/avatars/42/3f9a0c1d2e4b5a6c7d8e-96.jpg" doc:"Their profile picture (96×96 JPEG, served by profile); null when there is none."`
 }
 
 // PersonList is a page of people.
@@ -45,7 +46,11 @@ type listOutput struct{ Body PersonList }
 func listJSON(p follow.Page) PersonList {
 	out := PersonList{Items: make([]Person, 0, len(p.People))}
 	for _, u := range p.People {
-		out.Items = append(out.Items, Person{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName})
+		item := Person{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName}
+		if u.AvatarURL != "" {
+			item.AvatarURL = &u.AvatarURL
+		}
+		out.Items = append(out.Items, item)
 	}
 	out.Next = jsonapi.Next(p.Next)
 	return out

@@ -29,11 +29,19 @@ type Viewer struct {
 	Handle string
 	// Expires is when the session ends (zero for a viewer not read from a token).
 	Expires time.Time
+	// Version is the user's token version when the token was signed: a
+	// token is refused once profile has moved the user's version past it
+	// (a password change, or signing out everywhere; see Versions).
+	Version int64
 }
 
 // claims are the contents of a session token.
 type claims struct {
 	Handle string `json:"handle"`
+	// Version is the "ver" claim: the user's token version at signing.
+	// Tokens signed before the claim existed carry none and read as 0,
+	// the version of a user who never revoked a session.
+	Version int64 `json:"ver,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -58,7 +66,8 @@ func (i *Issuer) Issue(v Viewer) (string, time.Time, error) {
 	now := i.now()
 	exp := now.Add(i.ttl).Truncate(time.Second)
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims{
-		Handle: v.Handle,
+		Handle:  v.Handle,
+		Version: v.Version,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    issuer,
 			Subject:   v.ID,
@@ -86,6 +95,9 @@ type Verifier struct {
 	// publishing stops being trusted soon after.
 	verified *expirable.LRU[string, Viewer]
 	now      func() time.Time
+	// sessions, when set, is asked after the signature whether the user
+	// signed out everywhere since the token was signed.
+	sessions Sessions
 }
 
 // verifiedTokens is how many verified tokens a service remembers.
@@ -110,10 +122,62 @@ func NewJWKSVerifier(jwksURL string, client *http.Client) *Verifier {
 	return newVerifier(j.key)
 }
 
-// Verify checks a token's signature, algorithm, issuer and expiry and returns
-// whom it speaks for. Tokens signed with anything but EdDSA (including
-// "none") are refused before any key is looked at.
+// Sessions tells whether a verified token still stands, or its user has
+// since signed out everywhere (changed their password, or asked to).
+// Versions is the one every service uses.
+type Sessions interface {
+	// Allows reports whether v's token is still valid.
+	Allows(ctx context.Context, v Viewer) bool
+}
+
+// Watcher is Sessions that can also tell, as soon as it learns it, that a
+// token it allowed no longer stands (for open sockets).
+type Watcher interface {
+	// Watch returns a channel closed once v's token is known revoked, and
+	// a function to call when the caller stops watching.
+	Watch(v Viewer) (revoked <-chan struct{}, stop func())
+}
+
+// WithSessions makes v refuse tokens that s says were revoked, and returns v.
+func (v *Verifier) WithSessions(s Sessions) *Verifier {
+	v.sessions = s
+	return v
+}
+
+// ErrSignedOut is returned for a token signed before its user signed out
+// everywhere (or changed their password).
+var ErrSignedOut = fmt.Errorf("%w: this session was signed out", ErrInvalidToken)
+
+// Still reports whether a viewer verified earlier still stands: a socket
+// asks it now and then, in case the news of a revocation was lost.
+func (v *Verifier) Still(ctx context.Context, viewer Viewer) bool {
+	return v.sessions == nil || v.sessions.Allows(ctx, viewer)
+}
+
+// Watch returns a channel closed as soon as this service learns that the
+// viewer's token was revoked (never, without a Watcher), and a function to
+// call when done watching.
+func (v *Verifier) Watch(viewer Viewer) (<-chan struct{}, func()) {
+	if w, ok := v.sessions.(Watcher); ok {
+		return w.Watch(viewer)
+	}
+	return nil, func() {}
+}
+
+// Verify checks a token's signature, algorithm, issuer and expiry, and
+// that its user has not signed out everywhere since, and returns whom it
+// speaks for. Tokens signed with anything but EdDSA (including "none") are
+// refused before any key is looked at.
 func (v *Verifier) Verify(ctx context.Context, token string) (Viewer, error) {
+	viewer, err := v.verify(ctx, token)
+	if err == nil && !v.Still(ctx, viewer) {
+		return Viewer{}, ErrSignedOut
+	}
+	return viewer, err
+}
+
+// verify is Verify without the revocation check.
+func (v *Verifier) verify(ctx context.Context, token string) (Viewer, error) {
 	if seen, ok := v.verified.Get(token); ok {
 		if v.now().Before(seen.Expires.Add(leeway)) {
 			return seen, nil
@@ -140,7 +204,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Viewer, error) {
 	if c.Subject == "" {
 		return Viewer{}, ErrInvalidToken
 	}
-	viewer := Viewer{ID: c.Subject, Handle: c.Handle, Expires: c.ExpiresAt.Time}
+	viewer := Viewer{ID: c.Subject, Handle: c.Handle, Expires: c.ExpiresAt.Time, Version: c.Version}
 	v.verified.Add(token, viewer)
 	return viewer, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -117,4 +118,71 @@ func BenchmarkVerify(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSessionCheck measures what the sign-out-everywhere check adds to
+// every authenticated request of a service other than profile: a token
+// remembered by the verifier, its user's version known (the usual case),
+// verified with and without the check, alone and from every core at once
+// (the versions are behind a read-write mutex). Profile is never asked
+// while timed: a second lookup would mean the memory was missed.
+func BenchmarkSessionCheck(b *testing.B) {
+	ctx := context.Background()
+	_, key, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	iss := auth.NewIssuer(key, time.Hour)
+	// A thousand people active at once, each with their own session.
+	tokens := make([]string, 1000)
+	for i := range tokens {
+		if tokens[i], _, err = iss.Issue(auth.Viewer{ID: strconv.Itoa(1000 + i), Handle: "ada", Version: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var lookups atomic.Int32
+	versions := auth.NewVersions(func(context.Context, string) (int64, error) {
+		lookups.Add(1)
+		return 2, nil
+	})
+	versions.SetLive(true)
+	plain := auth.NewVerifier(iss.PublicKey())
+	checked := auth.NewVerifier(iss.PublicKey()).WithSessions(versions)
+	for _, tok := range tokens {
+		if _, err := checked.Verify(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := plain.Verify(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+	before := lookups.Load()
+	for _, c := range []struct {
+		name string
+		v    *auth.Verifier
+	}{{"without", plain}, {"with", checked}} {
+		b.Run(c.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				i++
+				if _, err := c.v.Verify(ctx, tokens[i%len(tokens)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"-parallel", func(b *testing.B) {
+			var turn atomic.Int64
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := c.v.Verify(ctx, tokens[turn.Add(1)%int64(len(tokens))]); err != nil {
+						b.Errorf("Verify: %v", err)
+						return
+					}
+				}
+			})
+		})
+	}
+	if n := lookups.Load() - before; n != 0 {
+		b.Fatalf("profile was asked %d times while timed: the versions were missed", n)
+	}
 }

@@ -35,10 +35,16 @@ const (
 	// FollowDeleted is published by follow when someone stops following
 	// someone; its payload is a FollowChangedPayload.
 	FollowDeleted = "follow.deleted"
+	// SessionsRevoked is appended by profile to the topic's stream (only:
+	// there is no pub/sub message) when a user changed their password or
+	// signed out everywhere; its payload is a SessionsRevokedPayload.
+	// Every instance of every service reads the stream itself (Bus.Tail,
+	// no consumer group): each must learn every revocation.
+	SessionsRevoked = "sessions.revoked"
 )
 
 // Topics are every topic of the contract, in the order above.
-var Topics = []string{UserCreated, TweetCreated, TweetMentioned, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted}
+var Topics = []string{UserCreated, TweetCreated, TweetMentioned, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted, SessionsRevoked}
 
 // UserCreatedPayload announces a new account.
 type UserCreatedPayload struct {
@@ -60,6 +66,9 @@ type Author struct {
 	Handle string `json:"handle"`
 	// DisplayName is the author's display name when the tweet was posted.
 	DisplayName string `json:"display_name"`
+	// AvatarURL is the author's profile picture when the tweet was posted
+	// (profile's 96-pixel URL); null when they had none.
+	AvatarURL *string `json:"avatar_url"`
 }
 
 // Media is an image attached to a tweet in an event.
@@ -207,4 +216,20 @@ type FollowChangedPayload struct {
 	FollowerID string `json:"follower_id"`
 	// FolloweeID is who is, or no longer is, followed.
 	FolloweeID string `json:"followee_id"`
+}
+
+// SessionsRevokedPayload announces that every session of a user signed
+// before now is signed out: tokens whose "ver" claim is below
+// TokenVersion are refused from now on, on every service, and sockets
+// opened with them are closed.
+type SessionsRevokedPayload struct {
+	// UserID is whose sessions are revoked.
+	UserID string `json:"user_id"`
+	// TokenVersion is the user's token version from now on; it only grows.
+	TokenVersion int64 `json:"token_version"`
+	// Reason is "password" (the password was changed) or "sign-out"
+	// (signed out everywhere).
+	Reason string `json:"reason"`
+	// RevokedAt is when it happened.
+	RevokedAt time.Time `json:"revoked_at"`
 }

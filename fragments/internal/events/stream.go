@@ -209,3 +209,72 @@ func (b *Bus) deliver(ctx context.Context, g Group, topic string, m redis.XMessa
 	defer cancel()
 	return b.client.XAck(ctx, StreamKey(topic), g.Name, m.ID).Err()
 }
+
+// Tail hands every fact appended to topic's stream from the moment it
+// starts to handle, in order, until ctx ends. Unlike Consume there is no
+// consumer group: every instance that tails a topic sees every fact (the
+// facts that change what each instance keeps in memory). live is told
+// true once Redis answers and false when it stopped answering: facts may
+// then go by unseen. When Redis is back, reading goes on after the last
+// fact handled, so none still in the stream is missed.
+func (b *Bus) Tail(ctx context.Context, topic string, handle func(Entry), live func(bool)) {
+	key, last, up := StreamKey(topic), "", false
+	backoff := 100 * time.Millisecond
+	down := func(err error) {
+		if up {
+			up = false
+			live(false)
+		}
+		b.logger.WarnContext(ctx, "read event stream", "topic", topic, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+	for ctx.Err() == nil {
+		if !up {
+			if err := b.client.Ping(ctx).Err(); err != nil {
+				down(err)
+				continue
+			}
+			if last == "" {
+				// Start at the newest fact: what was appended before this
+				// process was here, it learns some other way.
+				newest, err := b.client.XRevRangeN(ctx, key, "+", "-", 1).Result()
+				if err != nil {
+					down(err)
+					continue
+				}
+				last = "0-0"
+				if len(newest) == 1 {
+					last = newest[0].ID
+				}
+			}
+			up, backoff = true, 100*time.Millisecond
+			live(true)
+		}
+		read, err := b.client.XRead(ctx, &redis.XReadArgs{Streams: []string{key, last}, Count: 100, Block: 5 * time.Second}).Result()
+		if errors.Is(err, redis.Nil) {
+			continue
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			down(err)
+			continue
+		}
+		for _, s := range read {
+			for _, m := range s.Messages {
+				if payload, ok := m.Values[payloadField].(string); ok {
+					handle(Entry{Topic: topic, ID: m.ID, Payload: []byte(payload)})
+				}
+				last = m.ID
+			}
+		}
+	}
+	if up {
+		live(false)
+	}
+}

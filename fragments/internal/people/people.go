@@ -23,6 +23,8 @@ type Person struct {
 	Handle      string `json:"handle"`
 	DisplayName string `json:"display_name"`
 	Bio         string `json:"bio,omitempty"`
+	// AvatarURL is their profile picture (96 pixels), "" when none.
+	AvatarURL string `json:"avatar_url,omitempty"`
 }
 
 // Client asks profile about people.

@@ -26,7 +26,7 @@ func TestClient(t *testing.T) {
 		case "/profile/api/users/ada":
 			w.Write([]byte(`{"id":"1","handle":"ada","display_name":"Ada"}`))
 		case "/profile/api/users":
-			w.Write([]byte(`{"items":[{"id":"1","handle":"ada","display_name":"Ada"},{"id":"2","handle":"bob","display_name":"Bob"}]}`))
+			w.Write([]byte(`{"items":[{"id":"1","handle":"ada","display_name":"Ada","avatar_url":null},{"id":"2","handle":"bob","display_name":"Bob","avatar_url":"/profile/avatars/2/ab-96.jpg"}]}`))
 		default:
 			w.WriteHeader(http.StatusNotFound)
 		}
@@ -48,6 +48,9 @@ func TestClient(t *testing.T) {
 	m, err := c.ByIDs(ctx, []string{"1", "2", "1"})
 	if err != nil || len(m) != 2 || m["2"].Handle != "bob" {
 		t.Errorf("ByIDs = %+v, %v", m, err)
+	}
+	if m["2"].AvatarURL != "/profile/avatars/2/ab-96.jpg" || m["1"].AvatarURL != "" {
+		t.Errorf("ByIDs avatars: %q and %q, want bob's picture and none for ada", m["2"].AvatarURL, m["1"].AvatarURL)
 	}
 
 	status.Store(http.StatusInternalServerError)

@@ -79,6 +79,15 @@ func (l Links) Tag(tag string) string {
 	return l.Mount + "/tags/" + url.PathEscape(tag)
 }
 
+// Settings is the signed-in person's settings page: the shell's, or
+// profile's own (the service that owns accounts).
+func (l Links) Settings() string {
+	if l.Shell {
+		return "/settings"
+	}
+	return "/profile/settings"
+}
+
 // Page returns an empty page in the common layout for this request.
 func (l Links) Page(title string) layout.Page {
 	p := layout.Page{Title: title, Home: l.Home(), StaticPrefix: "/static"}

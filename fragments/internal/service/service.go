@@ -21,6 +21,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/config"
 	"murmur/fragments/internal/events"
+	"murmur/fragments/internal/peer"
 	"murmur/fragments/internal/people"
 	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/serving"
@@ -36,6 +37,8 @@ type Runtime struct {
 	Bus     *events.Bus
 	closers []func()
 	limiter *ratelimit.Limiter
+	// ctx ends when the service stops.
+	ctx context.Context
 }
 
 // OnClose registers f to run at shutdown, after the server has stopped;
@@ -49,9 +52,34 @@ func (r *Runtime) close() {
 	r.closers = nil
 }
 
-// Verifier is how a service other than profile checks session tokens.
+// Verifier is how a service other than profile checks session tokens:
+// profile's signature, and the token versions of users who signed out
+// everywhere (asked of profile, kept current by TailRevocations).
 func (r *Runtime) Verifier() (*auth.Verifier, error) {
-	return auth.NewServiceVerifier(r.Config.JWTPublicKey, r.Config.ProfileURL)
+	v, err := auth.NewServiceVerifier(r.Config.JWTPublicKey, r.Config.ProfileURL)
+	if err != nil {
+		return nil, err
+	}
+	versions := auth.NewVersions(auth.ProfileVersions(r.Config.ProfileURL, peer.Client(3*time.Second)))
+	r.TailRevocations(versions)
+	return v.WithSessions(versions), nil
+}
+
+// TailRevocations keeps versions current with profile's sessions.revoked
+// facts, read from their stream by this instance until the service stops.
+func (r *Runtime) TailRevocations(versions *auth.Versions) {
+	ctx := r.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	go r.Bus.Tail(ctx, events.SessionsRevoked, func(e events.Entry) {
+		var p events.SessionsRevokedPayload
+		if err := e.Decode(&p); err != nil || p.UserID == "" {
+			r.Logger.WarnContext(ctx, "a sessions.revoked fact that does not decode", "id", e.ID, "err", err)
+			return
+		}
+		versions.Learn(p.UserID, p.TokenVersion)
+	}, versions.SetLive)
 }
 
 // People is a client of profile's directory, caching answers for a minute.
@@ -116,6 +144,7 @@ func run(ctx context.Context, rt *Runtime, build Builder) error {
 	}
 	rt.Bus = bus
 	rt.OnClose(func() { bus.Close() })
+	rt.ctx = ctx
 	h, err := build(ctx, rt)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)

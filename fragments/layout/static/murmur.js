@@ -181,4 +181,14 @@
     if (!e.target.closest || e.target.closest(".nav-search")) return;
     document.querySelectorAll(".search-results").forEach(function (r) { r.innerHTML = ""; });
   });
+
+  // A profile picture that cannot load (its service down, or a page opened
+  // on a service that does not serve profile's URLs) gives way to the
+  // initial it stands for. Load errors do not bubble: caught on the way down.
+  document.addEventListener("error", function (e) {
+    var img = e.target;
+    if (img && img.tagName === "IMG" && img.hasAttribute("data-initial")) {
+      img.replaceWith(document.createTextNode(img.getAttribute("data-initial")));
+    }
+  }, true);
 })();

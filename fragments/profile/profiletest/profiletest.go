@@ -39,6 +39,8 @@ type nopPublisher struct{}
 
 func (nopPublisher) Publish(context.Context, string, any) {}
 
+func (nopPublisher) Append(context.Context, string, any) (string, error) { return "0-1", nil }
+
 // cheapPasswords keep sign-ups fast; password cost is profile's own test's concern.
 var cheapPasswords = profile.Passwords{Memory: 64, Time: 1, Threads: 1}
 

@@ -11,6 +11,7 @@ import (
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
+	"murmur/fragments/profile"
 )
 
 type sessionInput struct {
@@ -71,7 +72,14 @@ func (s *server) createSession(ctx context.Context, in *sessionInput) (*sessionO
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}
+	return s.sessionFor(ctx, u)
+}
+
+// sessionFor starts a session for u: its token in the answer, and as the
+// cookie (after signing in, and after signing every other session out).
+func (s *server) sessionFor(ctx context.Context, u profile.User) (*sessionOutput, error) {
 	var tok string
+	var err error
 	var exp time.Time
 	cookie := cookieHeader(func(w http.ResponseWriter) { tok, exp, err = s.startSession(ctx, w, u) })
 	if err != nil {

@@ -15,15 +15,22 @@ import (
 
 // User is the public JSON form of a person.
 type User struct {
-	ID          string    `json:"id" example:"42"`
-	Handle      string    `json:"handle" example:"ada"`
-	DisplayName string    `json:"display_name" example:"Ada Lovelace"`
-	Bio         string    `json:"bio" example:"Poet of science."`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string `json:"id" example:"42"`
+	Handle      string `json:"handle" example:"ada"`
+	DisplayName string `json:"display_name" example:"Ada Lovelace"`
+	Bio         string `json:"bio" example:"Poet of science."`
+	// AvatarURL is the profile picture at 96 pixels (…-48.jpg and
+	// …-256.jpg are the other sizes); null when there is none.
+	AvatarURL *string   `json:"avatar_url" example:"/profile/avatars/42/3f9a0c1d2e4b5a6c7d8e-96.jpg" doc:"The profile picture, 96×96 JPEG (the same URL ending in -48.jpg or -256.jpg for those sizes); null when there is none. It changes whenever the picture does."`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 func userJSON(u profile.User) User {
-	return User{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, Bio: u.Bio, CreatedAt: u.CreatedAt}
+	out := User{ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, Bio: u.Bio, CreatedAt: u.CreatedAt}
+	if url := u.AvatarURL(); url != "" {
+		out.AvatarURL = &url
+	}
+	return out
 }
 
 type userOutput struct{ Body User }

@@ -235,8 +235,9 @@ func (s *server) meEditFragment(c *gin.Context) {
 		s.render(c, http.StatusUnauthorized, "auth", v)
 		return
 	}
+	v.User = *v.Viewer
 	v.Form = form{DisplayName: v.Viewer.DisplayName, Bio: v.Viewer.Bio, BioLeft: bioLeft(v.Viewer.Bio)}
-	s.render(c, http.StatusOK, "card-edit", v)
+	s.render(c, http.StatusOK, "card-edit", settings{view: v})
 }
 
 func (s *server) meSaveFragment(c *gin.Context) {
@@ -248,8 +249,9 @@ func (s *server) meSaveFragment(c *gin.Context) {
 	name, bio := c.PostForm("display_name"), c.PostForm("bio")
 	u, err := s.Accounts.UpdateProfile(c.Request.Context(), v.Viewer.ID, profile.ProfileChange{DisplayName: &name, Bio: &bio})
 	if err != nil {
+		v.User = *v.Viewer
 		v.Form = form{DisplayName: name, Bio: bio, BioLeft: bioLeft(bio), Error: fault.Message(err)}
-		s.render(c, problem.Status(err), "card-edit", v)
+		s.render(c, problem.Status(err), "card-edit", settings{view: v})
 		return
 	}
 	htmx.Trigger(c, htmx.ProfileChanged)

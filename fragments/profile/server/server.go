@@ -55,7 +55,10 @@ type server struct {
 func New(d Deps) http.Handler {
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html")}
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
-	r.Use(viewer.Authenticate(auth.NewVerifier(d.Issuer.PublicKey())))
+	// profile owns the token versions: it reads a token's user's version
+	// from its own store (one primary-key read), so a revocation holds here
+	// at once, on every instance, with or without Redis.
+	r.Use(viewer.Authenticate(auth.NewVerifier(d.Issuer.PublicKey()).WithSessions(storedVersions{d.Accounts})))
 
 	r.GET("/profile/.well-known/jwks.json", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
@@ -66,10 +69,14 @@ func New(d Deps) http.Handler {
 	s.registerUsersAPI(api)
 	s.registerSessionsAPI(api)
 	s.registerMeAPI(api)
+	s.registerPasswordAPI(api)
+	s.registerAvatarAPI(api)
+	r.GET("/profile/avatars/:id/:file", s.avatarFile)
 
 	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })
 	r.GET("/profile/", s.homePage)
 	r.GET("/profile/u/:handle", s.userPage)
+	r.GET("/profile/settings", s.settingsPage)
 	f := r.Group("/profile/frag")
 	f.GET("/nav", s.navFragment)
 	f.GET("/search", s.searchFragment)
@@ -83,6 +90,11 @@ func New(d Deps) http.Handler {
 	f.GET("/me/edit", s.meEditFragment)
 	f.PATCH("/me", s.meSaveFragment)
 	f.GET("/users/:handle", s.userFragment)
+	f.GET("/settings", s.settingsFragment)
+	f.PUT("/me/password", s.passwordFragment)
+	f.POST("/me/sessions/revoke", s.signOutEverywhereFragment)
+	f.POST("/me/avatar", s.avatarFragment)
+	f.DELETE("/me/avatar", s.removeAvatarFragment)
 	return serving.Protect(r)
 }
 
@@ -102,7 +114,7 @@ func (s *server) viewerUser(ctx context.Context) (profile.User, bool) {
 
 // startSession signs a token for u and sets the browser's session cookie.
 func (s *server) startSession(ctx context.Context, w http.ResponseWriter, u profile.User) (string, time.Time, error) {
-	tok, exp, err := s.Issuer.Issue(auth.Viewer{ID: u.ID, Handle: u.Handle})
+	tok, exp, err := s.Issuer.Issue(auth.Viewer{ID: u.ID, Handle: u.Handle, Version: u.TokenVersion})
 	if err != nil {
 		return "", time.Time{}, err
 	}
@@ -115,4 +127,16 @@ func (s *server) startSession(ctx context.Context, w http.ResponseWriter, u prof
 // configured, else when the browser reached murmur over HTTPS.
 func (s *server) secureCookie(ctx context.Context) bool {
 	return s.SecureCookies || serving.OverHTTPS(ctx)
+}
+
+// storedVersions checks tokens against the versions in profile's store.
+type storedVersions struct{ accounts *profile.Accounts }
+
+// Allows refuses a token older than its user's version. A user who does
+// not exist (any more) is left to the handlers, which treat their session
+// as signed out; a store that cannot answer refuses nothing, like the
+// other services when profile cannot be asked.
+func (sv storedVersions) Allows(ctx context.Context, v auth.Viewer) bool {
+	ver, err := sv.accounts.TokenVersion(ctx, v.ID)
+	return err != nil || v.Version >= ver
 }

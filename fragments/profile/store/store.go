@@ -33,12 +33,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 var errNoUser = fault.New(fault.NotFound, "No one on murmur has that handle.")
 
-const userColumns = `id, handle, display_name, bio, created_at`
+const userColumns = `id, handle, display_name, bio, created_at, token_version, avatar`
 
-func scanUser(row interface{ Scan(...any) error }) (profile.User, error) {
+func scanUser(row interface{ Scan(...any) error }, more ...any) (profile.User, error) {
 	var u profile.User
 	var id, created int64
-	err := row.Scan(&id, &u.Handle, &u.DisplayName, &u.Bio, &created)
+	err := row.Scan(append([]any{&id, &u.Handle, &u.DisplayName, &u.Bio, &created, &u.TokenVersion, &u.Avatar}, more...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, errNoUser
 	}
@@ -130,16 +130,63 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]profile.User, e
 
 // PasswordHash returns a user with the stored hash of their password.
 func (s *Store) PasswordHash(ctx context.Context, handle string) (profile.User, string, error) {
-	var u profile.User
-	var id, created int64
 	var hash string
-	err := s.DB.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE handle = ?`, handle).
-		Scan(&id, &u.Handle, &u.DisplayName, &u.Bio, &created, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return u, "", errNoUser
-	}
-	u.ID, u.CreatedAt = strconv.FormatInt(id, 10), time.UnixMilli(created).UTC()
+	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE handle = ?`, handle), &hash)
 	return u, hash, err
+}
+
+// PasswordHashByID returns a user by id with the stored hash of their password.
+func (s *Store) PasswordHashByID(ctx context.Context, id string) (profile.User, string, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return profile.User{}, "", fault.New(fault.NotFound, "No such user.")
+	}
+	var hash string
+	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE id = ?`, n), &hash)
+	if fault.Is(err, fault.NotFound) {
+		err = fault.New(fault.NotFound, "No such user.")
+	}
+	return u, hash, err
+}
+
+// RevokeSessions moves a user's token version on, setting a new password
+// hash in the same write when one is given (not ""), and returns the user
+// with their new version.
+func (s *Store) RevokeSessions(ctx context.Context, id, newHash string) (profile.User, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return profile.User{}, fault.New(fault.NotFound, "No such user.")
+	}
+	var u profile.User
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET token_version = token_version + 1,
+			password_hash = CASE WHEN ?1 = '' THEN password_hash ELSE ?1 END WHERE id = ?2`, newHash, n)
+		if err != nil {
+			return err
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k == 0 {
+			return fault.New(fault.NotFound, "No such user.")
+		}
+		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
+		return err
+	})
+	return u, err
+}
+
+// TokenVersion is a user's current token version; NotFound for no one.
+func (s *Store) TokenVersion(ctx context.Context, id string) (int64, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return 0, fault.New(fault.NotFound, "No such user.")
+	}
+	var v int64
+	err := s.DB.QueryRowContext(ctx, `SELECT token_version FROM users WHERE id = ?`, n).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fault.New(fault.NotFound, "No such user.")
+	}
+	return v, err
 }
 
 // UpdateProfile changes the given fields and returns the updated user.
@@ -220,3 +267,62 @@ func parseSearchCursor(c string) (string, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(c)
 	return string(raw), err == nil
 }
+
+// SetAvatar replaces a user's profile picture: its key and its sizes (JPEG
+// bytes by pixels per side), in one write; it returns the updated user.
+func (s *Store) SetAvatar(ctx context.Context, id, key string, sizes map[int][]byte) (profile.User, error) {
+	return s.writeAvatar(ctx, id, key, sizes)
+}
+
+// RemoveAvatar removes a user's profile picture.
+func (s *Store) RemoveAvatar(ctx context.Context, id string) (profile.User, error) {
+	return s.writeAvatar(ctx, id, "", nil)
+}
+
+func (s *Store) writeAvatar(ctx context.Context, id, key string, sizes map[int][]byte) (profile.User, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return profile.User{}, fault.New(fault.NotFound, "No such user.")
+	}
+	var u profile.User
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET avatar = ? WHERE id = ?`, key, n)
+		if err != nil {
+			return err
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k == 0 {
+			return fault.New(fault.NotFound, "No such user.")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM avatars WHERE user_id = ?`, n); err != nil {
+			return err
+		}
+		for size, data := range sizes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO avatars (user_id, size, data) VALUES (?, ?, ?)`, n, size, data); err != nil {
+				return err
+			}
+		}
+		u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
+		return err
+	})
+	return u, err
+}
+
+// Avatar is one size of a user's profile picture, if its key is still
+// theirs: NotFound otherwise (a picture replaced or removed since).
+func (s *Store) Avatar(ctx context.Context, id, key string, size int) ([]byte, error) {
+	n, ok := parseID(id)
+	if !ok || key == "" {
+		return nil, errNoAvatar
+	}
+	var data []byte
+	err := s.DB.QueryRowContext(ctx, `SELECT a.data FROM avatars a JOIN users u ON u.id = a.user_id
+		WHERE a.user_id = ? AND a.size = ? AND u.avatar = ?`, n, size, key).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoAvatar
+	}
+	return data, err
+}
+
+var errNoAvatar = fault.New(fault.NotFound, "No such picture: it may have been replaced.")

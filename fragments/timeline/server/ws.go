@@ -88,7 +88,7 @@ func (s *server) socket(format live.Format) gin.HandlerFunc {
 			s.Hub.Leave(sock)
 			return
 		}
-		s.serveSocket(conn, sock, v.Expires)
+		s.serveSocket(conn, sock, v)
 	}
 }
 
@@ -101,7 +101,7 @@ func refuse(c *gin.Context, status int, detail string) {
 // serveSocket runs one connection: a reader that only watches for the
 // client leaving (and answers pings), and a writer that drains the
 // socket's queue. It returns when either side ends.
-func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket, expires time.Time) {
+func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket, v auth.Viewer) {
 	defer conn.Close()
 	ctx := s.Done
 	gone := make(chan struct{})
@@ -127,11 +127,16 @@ func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket, expires ti
 	// client reconnects, and its handshake is checked again (a signed-out
 	// or expired viewer is refused).
 	var sessionEnds <-chan time.Time
-	if !expires.IsZero() {
-		end := time.NewTimer(time.Until(expires))
+	if !v.Expires.IsZero() {
+		end := time.NewTimer(time.Until(v.Expires))
 		defer end.Stop()
 		sessionEnds = end.C
 	}
+	// Nor beyond its user signing out everywhere: the news closes the
+	// socket at once; should it be lost, each ping checks the token again
+	// (auth.Versions: it asks profile once what it knows is too old).
+	revoked, unwatch := s.Verifier.Watch(v)
+	defer unwatch()
 	for {
 		select {
 		case msg := <-sock.Out():
@@ -140,6 +145,10 @@ func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket, expires ti
 				return
 			}
 		case <-ping.C:
+			if !s.Verifier.Still(ctx, v) {
+				closeWith(websocket.ClosePolicyViolation, "signed out")
+				return
+			}
 			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
 				return
 			}
@@ -153,6 +162,9 @@ func (s *server) serveSocket(conn *websocket.Conn, sock *live.Socket, expires ti
 			return
 		case <-sessionEnds:
 			closeWith(websocket.ClosePolicyViolation, "session expired")
+			return
+		case <-revoked:
+			closeWith(websocket.ClosePolicyViolation, "signed out")
 			return
 		case <-gone:
 			return
@@ -202,7 +214,7 @@ func (s *server) conversationSocket(c *gin.Context) {
 		s.Hub.Leave(sock)
 		return
 	}
-	s.serveSocket(conn, sock, v.Expires)
+	s.serveSocket(conn, sock, v)
 }
 
 // validTweetID reports whether id is a tweet id as the tweets service

@@ -7,6 +7,7 @@ import (
 
 	"murmur/fragments/internal/render"
 	"murmur/fragments/layout"
+	"murmur/fragments/tweets"
 )
 
 // cardCacheSize bounds the rendered cards kept: about 1.5 KB each, so the
@@ -33,6 +34,7 @@ type cardKey struct {
 	Ago      string
 	Name     string
 	Handle   string
+	Avatar   string
 }
 
 func keyOf(c card) cardKey {
@@ -40,8 +42,16 @@ func keyOf(c card) cardKey {
 		ID: c.Tweet.ID, Likes: c.Tweet.LikeCount, Replies: c.Tweet.ReplyCount, Liked: c.Tweet.LikedByMe,
 		Boosts: c.Tweet.BoostCount, Boosted: c.Tweet.BoostedByMe, Mine: c.Mine(),
 		SignedIn: c.Viewer != nil, Links: c.Links, Ago: layout.Ago(c.Tweet.CreatedAt),
-		Name: c.Tweet.Author.DisplayName, Handle: c.Tweet.Author.Handle,
+		Name: c.Tweet.Author.DisplayName, Handle: c.Tweet.Author.Handle, Avatar: avatarOf(c.Tweet.Author),
 	}
+}
+
+// avatarOf is the author's picture URL, "" for none.
+func avatarOf(a tweets.Author) string {
+	if a.AvatarURL == nil {
+		return ""
+	}
+	return *a.AvatarURL
 }
 
 // cardCache remembers rendered tweet cards: html/template costs about

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -28,6 +29,7 @@ func TestCardCacheAnswersWhatTheTemplateWould(t *testing.T) {
 			CreatedAt: time.Now().Add(-90 * time.Second),
 		},
 	}
+	picture, nextPicture := "/profile/avatars/7/aaaa-96.jpg", "/profile/avatars/7/bbbb-96.jpg"
 	changes := []struct {
 		name   string
 		change func(*card)
@@ -46,6 +48,8 @@ func TestCardCacheAnswersWhatTheTemplateWould(t *testing.T) {
 		{"an hour older", func(c *card) { c.Tweet.CreatedAt = c.Tweet.CreatedAt.Add(-time.Hour) }},
 		{"author renamed", func(c *card) { c.Tweet.Author.DisplayName = "Ada L." }},
 		{"author's new handle", func(c *card) { c.Tweet.Author.Handle = "ada2" }},
+		{"author's picture", func(c *card) { c.Tweet.Author.AvatarURL = &picture }},
+		{"author's next picture", func(c *card) { c.Tweet.Author.AvatarURL = &nextPicture }},
 	}
 	seen := map[string]string{}
 	for _, ch := range changes {
@@ -71,5 +75,31 @@ func TestCardCacheAnswersWhatTheTemplateWould(t *testing.T) {
 	}
 	if n := cache.cards.Len(); n != len(changes) {
 		t.Fatalf("the cache holds %d cards, want one per variant (%d)", n, len(changes))
+	}
+}
+
+// A card shows its author's picture in the avatar link when there is one
+// (with the initial to fall back on), else the initial.
+func TestCardShowsTheAuthorsPicture(t *testing.T) {
+	tmpl := parseTemplates()
+	url := "/profile/avatars/7/aaaa-96.jpg"
+	c := card{
+		Links: render.Links{Service: service, Mount: "/" + service, Shell: true},
+		Tweet: tweets.Tweet{ID: "1", Author: tweets.Author{ID: "7", Handle: "ada", DisplayName: "ada", AvatarURL: &url}, Media: []tweets.Media{}},
+	}
+	with, err := layout.Execute(tmpl, "card", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(with), `<img src="`+url+`" alt="" loading="lazy" data-initial="A">`) {
+		t.Errorf("a card of an author with a picture:\n%s\nwant the picture in the avatar link", with)
+	}
+	c.Tweet.Author.AvatarURL = nil
+	without, err := layout.Execute(tmpl, "card", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(without), "<img") || !strings.Contains(string(without), `tabindex="-1">A</a>`) {
+		t.Errorf("a card of an author without a picture:\n%s\nwant the initial", without)
 	}
 }

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
-	"io"
 	"mime/multipart"
 	"net/http"
 
@@ -13,6 +11,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/jsonapi"
+	"murmur/fragments/internal/picture"
 	"murmur/fragments/internal/problem"
 	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
@@ -21,49 +20,16 @@ import (
 
 // multipartOverhead is room in a request body for the multipart framing
 // and the small fields sent along with the files.
-const multipartOverhead = 64 << 10
+const multipartOverhead = picture.UploadOverhead
 
-// parseUpload reads a multipart upload of at most files images, refusing
-// a body that cannot hold them under the size limit before reading it
-// all. The caller removes the form's temporary files.
+// parseUpload reads a multipart upload of at most files images
+// (picture.ParseUpload). The caller removes the form's temporary files.
 func parseUpload(w http.ResponseWriter, r *http.Request, files int) error {
-	limit := int64(files)*tweets.MaxMediaBytes + multipartOverhead
-	tooLarge := fault.New(fault.TooLarge, "That upload is larger than %d MB per image.", tweets.MaxMediaBytes>>20)
-	if r.ContentLength > limit {
-		return tooLarge
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	err := r.ParseMultipartForm(8 << 20)
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return tooLarge
-	case err != nil:
-		return fault.New(fault.Unsupported, "Send the image as multipart/form-data, in a part named file.")
-	}
-	return nil
+	return picture.ParseUpload(w, r, files)
 }
 
-// readImage reads one uploaded file, refusing it as soon as it passes the
-// size limit.
-func readImage(fh *multipart.FileHeader) ([]byte, error) {
-	if fh.Size > tweets.MaxMediaBytes {
-		return nil, fault.New(fault.TooLarge, "That image is larger than %d MB.", tweets.MaxMediaBytes>>20)
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, tweets.MaxMediaBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > tweets.MaxMediaBytes {
-		return nil, fault.New(fault.TooLarge, "That image is larger than %d MB.", tweets.MaxMediaBytes>>20)
-	}
-	return data, nil
-}
+// readImage reads one uploaded file (picture.ReadUpload).
+func readImage(fh *multipart.FileHeader) ([]byte, error) { return picture.ReadUpload(fh) }
 
 type uploadForm struct {
 	File huma.FormFile `form:"file" required:"true" doc:"A JPEG, PNG, GIF or WebP image of at most 5 MB; the type is read from the bytes."`

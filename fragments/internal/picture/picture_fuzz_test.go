@@ -1,4 +1,4 @@
-package tweets
+package picture
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"murmur/fragments/tweets/tweetstest"
 )
 
-// fuzzMaxPixels bounds the pixels FuzzProcessImage lets ProcessImage
+// fuzzMaxPixels bounds the pixels FuzzProcessImage lets Process
 // decode, so every run stays short: a header claiming more, yet within
 // the limits, is skipped (the unit tests upload images of those sizes).
 // Headers beyond the limits are not skipped: they must be refused before
@@ -38,7 +38,7 @@ func decodeConfig(format string, data []byte) (image.Config, error) {
 	}
 }
 
-// outputType is the content type ProcessImage turns each format into.
+// outputType is the content type Process turns each format into.
 var outputType = map[string][]string{
 	"jpeg": {"image/jpeg"},
 	"png":  {"image/png"},
@@ -57,7 +57,7 @@ func pngChunks(data []byte) []string {
 	return out
 }
 
-// FuzzProcessImage holds uploads to what ProcessImage promises. Whatever
+// FuzzProcessImage holds uploads to what Process promises. Whatever
 // the bytes, it does not panic and refuses only as a person is told
 // (not an image, too large, damaged), never with an encoder's error after
 // a decode succeeded. What it accepts had an image's header; comes out
@@ -94,7 +94,7 @@ func FuzzProcessImage(f *testing.F) {
 		}
 		pixels := cfg.Width * cfg.Height
 		within := cfgErr == nil && cfg.Width > 0 && cfg.Height > 0 &&
-			cfg.Width <= MaxImageSide && cfg.Height <= MaxImageSide && pixels <= MaxImagePixels
+			cfg.Width <= MaxSide && cfg.Height <= MaxSide && pixels <= MaxPixels
 		if within && (pixels > fuzzMaxPixels || (framesOK && frames*pixels > fuzzMaxPixels)) {
 			t.Skip("decoding this image in full takes too long for a fuzz run")
 		}
@@ -104,14 +104,14 @@ func FuzzProcessImage(f *testing.F) {
 			}
 		}
 
-		img, err := ProcessImage(data)
+		img, err := Process(data)
 		if err != nil {
 			switch fault.KindOf(err) {
 			case fault.Unsupported, fault.TooLarge, fault.Invalid:
 			default:
 				t.Fatalf("refused with %v: not a refusal a person is told (an encoder failing after the decoder accepted?)", err)
 			}
-			if format == "" && len(data) <= MaxMediaBytes && !fault.Is(err, fault.Unsupported) {
+			if format == "" && len(data) <= MaxBytes && !fault.Is(err, fault.Unsupported) {
 				t.Fatalf("bytes of no image format refused with %v, not as unsupported", err)
 			}
 			return
@@ -163,7 +163,7 @@ func FuzzProcessImage(f *testing.F) {
 			t.Fatalf("output said to be %d×%d decodes as %v", img.Width, img.Height, b)
 		}
 
-		again, err := ProcessImage(img.Data)
+		again, err := Process(img.Data)
 		if err != nil || again.ContentType != img.ContentType || again.Width != img.Width || again.Height != img.Height {
 			t.Fatalf("the output (%s %d×%d) processed again: %s %d×%d, %v",
 				img.ContentType, img.Width, img.Height, again.ContentType, again.Width, again.Height, err)
