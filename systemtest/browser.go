@@ -206,13 +206,25 @@ type policyViolation struct {
 
 // watchViolations runs in every document before its own scripts and
 // reports each violation of its policy to the test. The test's script is
-// not subject to the page's policy. It also notes when the page's live
-// socket is open (window.murmurSocketOpen), for tests to wait on.
+// not subject to the page's policy. It also notes when a live socket of
+// the page is open (window.murmurSocketOpen) and which ones opened, by the
+// class of the element holding each (window.murmurSocketsOpened), for
+// tests to wait on (see socketOpen).
 const watchViolations = `document.addEventListener("securitypolicyviolation", function (e) {
   window.murmurPolicyViolation({directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
     line: e.lineNumber, sample: e.sample, page: location.href});
 }, true);
-document.addEventListener("htmx:ws:after:connection", function () { window.murmurSocketOpen = true; });`
+document.addEventListener("htmx:ws:after:connection", function (e) {
+  window.murmurSocketOpen = true;
+  (window.murmurSocketsOpened = window.murmurSocketsOpened || []).push(e.target && e.target.className || "");
+});`
+
+// socketOpen is a condition for waitFor: the socket held by the element of
+// class class has opened on the current page (a tab watched by
+// MustWatchPolicy only).
+func socketOpen(class string) string {
+	return `(window.murmurSocketsOpened || []).some(c => c.split(" ").includes(` + jsString(class) + `))`
+}
 
 // MustWatchPolicy starts recording on a tab; call it before the tab's
 // first navigation, and Check after each step.

@@ -45,7 +45,7 @@ func TestJourneyConversation(t *testing.T) {
 		chromedp.Click(chromedp.CSS(card+" a.permalink")),
 		WaitText("[data-testid=focus-tweet]", "What should murmur do next?"),
 		WaitText("#replies-of-"+root, "Replies, surely."),
-		waitFor("the conversation socket to open", `!!document.querySelector("[data-conversation-live]") && window.murmurSocketOpen === true`),
+		waitFor("the conversation socket to open", socketOpen("conversation-live")),
 	)
 	if url := Eval[string](t, adaPage, `location.pathname`); url != "/u/ada/status/"+root {
 		t.Errorf("the card's time leads to %s, want /u/ada/status/%s", url, root)
@@ -55,6 +55,21 @@ func TestJourneyConversation(t *testing.T) {
 	bob := MustBrowser(t)
 	bobWatch := MustWatchPolicy(t, bob)
 	signInInBrowser(t, bob, s.URL(), "bob", "password-bob")
+	t.Run("bob's home reads its feed once while its sockets open", func(t *testing.T) {
+		// The bell keeps a socket of its own next to the home's: neither
+		// opening is a reconnect of the home, which would read the feed
+		// afresh and replace every card under the reader's pointer.
+		Run(t, bob,
+			WaitText(card+" .tweet-text", "What should murmur do next?"),
+			waitFor("the home's socket to open", socketOpen("timeline-live")),
+			waitFor("the bell's socket to open", socketOpen("bell")),
+			chromedp.Evaluate[chromedp.Void](`new Promise(r => setTimeout(r, 500))`, chromedp.EvalAwaitPromise),
+		)
+		if n := Eval[int](t, bob, `performance.getEntriesByType("resource").filter(r => r.name.includes("/timeline/frag/feed")).length`); n != 0 {
+			t.Errorf("bob's home read its feed afresh %d time(s) as it opened, want none: the page came with it", n)
+		}
+	})
+
 	t.Run("bob opens the reply box under the card", func(t *testing.T) {
 		Run(t, bob,
 			WaitText(card+" .tweet-text", "What should murmur do next?"),

@@ -322,7 +322,7 @@ func TestJourneyUnderContentSecurityPolicy(t *testing.T) {
 		Run(t, tab,
 			chromedp.Navigate(s.URL()+"/"),
 			WaitText("#timeline-items", "ann was here first"),
-			waitFor("the live socket to open", "window.murmurSocketOpen === true"),
+			waitFor("the live socket to open", socketOpen("timeline-live")),
 		)
 		mustTweet(t, ann, "ann, live through the shell")
 		Run(t, tab, WaitText("#timeline-items", "ann, live through the shell"))
@@ -343,7 +343,7 @@ func TestJourneyUnderContentSecurityPolicy(t *testing.T) {
 			)
 			if svc.name == "timeline" {
 				// The socket goes to the timeline's own port.
-				Run(t, tab, waitFor("the live socket to open", "window.murmurSocketOpen === true"))
+				Run(t, tab, waitFor("the live socket to open", socketOpen("timeline-live")))
 				mustTweet(t, ann, "ann, live on the timeline's own port")
 				Run(t, tab, WaitText("#timeline-items", "ann, live on the timeline's own port"))
 			}

@@ -19,6 +19,10 @@
   // A card's place in the home: its tweet's id, or, for a tweet there as a
   // boost, the boost's (data-boost-id), which is newer.
   function place(card) { return card.dataset.boostId || card.dataset.tweetId; }
+  // ours tells the home's socket from the page's others (the bell keeps a
+  // socket of its own): hx-ws fires its events on the element that holds
+  // the connection, and they bubble to the document.
+  function ours(e) { return !!(e.target && e.target.matches && e.target.matches(".timeline-live")); }
 
   // insert puts a card among others in newest-first order. A card older
   // than everything in a list that has more pages is left to those pages.
@@ -72,13 +76,13 @@
     updatePill();
   }
 
-  document.addEventListener("htmx:ws:after:message:incoming", settle);
+  document.addEventListener("htmx:ws:after:message:incoming", function (e) { if (ours(e)) settle(); });
 
   // Every attempt to (re)open the socket asks for what the page missed
   // since the newest tweet it has.
   document.addEventListener("htmx:ws:before:connection", function (e) {
     var conn = e.detail && e.detail.connection;
-    if (!conn || !conn.url) return;
+    if (!ours(e) || !conn || !conn.url) return;
     var feed = $("timeline-feed");
     if (feed) note(feed.dataset.since);
     cards($("timeline-items")).forEach(function (c) { note(place(c)); });
@@ -104,11 +108,12 @@
   }
   document.addEventListener("htmx:ws:close", function (e) {
     // "removed": the page took the socket away itself.
-    if (!(e.detail && e.detail.reason === "removed")) livePaused(true);
+    if (ours(e) && !(e.detail && e.detail.reason === "removed")) livePaused(true);
   });
 
   var opened = 0;
-  document.addEventListener("htmx:ws:after:connection", function () {
+  document.addEventListener("htmx:ws:after:connection", function (e) {
+    if (!ours(e)) return;
     livePaused(false);
     var feed = $("timeline-feed");
     // A reconnect: tweets deleted while the socket was down are still on
