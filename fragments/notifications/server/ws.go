@@ -51,4 +51,3 @@ func (s *server) socket(format countFormat) gin.HandlerFunc {
 			ReadLimit: 1 << 10, Out: sock.Counts, Encode: func(n int) ([]byte, error) { return format(s, n) }})
 	}
 }
-
