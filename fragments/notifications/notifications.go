@@ -7,6 +7,7 @@ package notifications
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -64,6 +65,20 @@ type Change struct {
 	TweetGone string
 	// At is when the fact happened (the event's time).
 	At time.Time
+}
+
+// quiet tells whether the change notifies no one and takes nothing back:
+// every fact in it is someone's own doing, or there is none.
+func (c Change) quiet() bool {
+	if c.TweetGone != "" {
+		return false
+	}
+	for _, f := range append(slices.Clip(c.Add), c.Remove...) {
+		if f.RecipientID != "" && f.RecipientID != f.ActorID {
+			return false
+		}
+	}
+	return true
 }
 
 // Store keeps notifications.
@@ -124,6 +139,12 @@ func (in *Inbox) Handle(ctx context.Context, e events.Entry) error {
 		// A payload that does not decode will never decode: it is
 		// recorded as applied with no change, so it does not come back.
 		c = Change{}
+	}
+	if c.quiet() {
+		// Nothing to add or take back (a tweet that answers no one, a like
+		// of one's own tweet): no record either. Handed out again, it does
+		// nothing again.
+		return nil
 	}
 	if c.At.IsZero() {
 		c.At = entryTime(e.ID)
