@@ -71,6 +71,7 @@ func New(d Deps) http.Handler {
 	s.registerMeAPI(api)
 	s.registerPasswordAPI(api)
 	s.registerAvatarAPI(api)
+	s.registerLeavingAPI(api)
 	r.GET("/profile/avatars/:id/:file", s.avatarFile)
 
 	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })
