@@ -1,7 +1,10 @@
 package systemtest
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"io"
 	"fmt"
 	"net/http"
 	"strings"
@@ -86,6 +89,8 @@ func TestDeletedAccountIsGoneEverywhereEvenFromAServiceThatWasDown(t *testing.T)
 		}
 		return nil
 	})
+
+	checkExport(t, ann, annU, bobU, annTweet)
 
 	if err := s.Kill("tweets"); err != nil {
 		t.Fatal(err)
@@ -201,4 +206,71 @@ func mustMe(t *testing.T, c *Client) map[string]any {
 	var m map[string]any
 	c.MustJSON(t, 200, "GET", "/profile/api/me", nil, &m)
 	return m
+}
+
+// checkExport downloads ann's export and checks its files: the JSON parses
+// and says what she did, the image is the one tweets serves.
+func checkExport(t *testing.T, ann *Client, annU, bobU User, annTweet map[string]any) {
+	t.Helper()
+	status, body, header := ann.Do(t, "POST", "/profile/api/me/export", map[string]string{"password": "wrong-password"})
+	if status != http.StatusUnauthorized || !strings.HasPrefix(header.Get("Content-Type"), "application/problem+json") {
+		t.Fatalf("export with a wrong password: %d %s", status, body)
+	}
+	status, body, header = ann.Do(t, "POST", "/profile/api/me/export", map[string]string{"password": "password-ann"})
+	if status != http.StatusOK || header.Get("Content-Type") != "application/zip" || !strings.Contains(header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("export: %d %v %.200s", status, header, body)
+	}
+	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatalf("export is no zip: %v", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[strings.TrimPrefix(f.Name, "murmur-ann/")], _ = io.ReadAll(r)
+		r.Close()
+	}
+	var prof map[string]any
+	var tw struct {
+		Tweets []map[string]any `json:"tweets"`
+		Likes  []map[string]any `json:"likes"`
+		Boosts []map[string]any `json:"boosts"`
+	}
+	var fo struct {
+		Following []map[string]any `json:"following"`
+		Followers []map[string]any `json:"followers"`
+	}
+	for name, into := range map[string]any{"profile.json": &prof, "tweets.json": &tw, "follow.json": &fo} {
+		if err := json.Unmarshal(files[name], into); err != nil {
+			t.Fatalf("%s: %v (%q)", name, err, files[name])
+		}
+	}
+	if str(prof, "handle") != "ann" || str(prof, "id") != annU.ID {
+		t.Errorf("profile.json: %v", prof)
+	}
+	if len(tw.Tweets) != 2 || len(tw.Likes) != 1 || len(tw.Boosts) != 1 {
+		t.Errorf("tweets.json: %d tweets, %d likes, %d boosts; want 2, 1, 1", len(tw.Tweets), len(tw.Likes), len(tw.Boosts))
+	}
+	if len(fo.Following) != 1 || str(fo.Following[0], "handle") != "bob" || len(fo.Followers) != 2 {
+		t.Errorf("follow.json: %+v", fo)
+	}
+	img := annTweet["media"].([]any)[0].(map[string]any)
+	_, served, _ := ann.Do(t, "GET", str(img, "url"), nil)
+	if got := files["media/"+str(img, "id")+".png"]; len(got) == 0 || !bytes.Equal(got, served) {
+		t.Errorf("media/%s.png: %d bytes, not the %d bytes tweets serves (files %v)", str(img, "id"), len(got), len(served), keys(files))
+	}
+	if _, ok := files["README.txt"]; !ok {
+		t.Errorf("no README.txt in %v", keys(files))
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -91,6 +91,8 @@ type Store interface {
 	// (follows both ways, counts, versions) and returns how many rows
 	// went: 0 when nothing was left.
 	EraseUser(ctx context.Context, userID string) (int64, error)
+	// Export lists everything the graph keeps of a person (Export).
+	Export(ctx context.Context, userID string) (Export, error)
 }
 
 // People tells who user ids and handles are; people.Client asks profile.

@@ -3,6 +3,7 @@ package follow
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"murmur/fragments/internal/events"
 )
@@ -31,4 +32,49 @@ func (g *Graph) ConsumeDeletions(ctx context.Context, bus *events.Bus, logger *s
 		}
 		return err
 	})
+}
+
+// ExportedEdge is one follow in an export: the other person, and when.
+type ExportedEdge struct {
+	UserID string `json:"user_id"`
+	// Handle and DisplayName are who UserID is now; empty when profile
+	// no longer knows them.
+	Handle      string    `json:"handle"`
+	DisplayName string    `json:"display_name"`
+	At          time.Time `json:"at"`
+}
+
+// Export is everything the graph keeps of one person, for them to take
+// away. It is the one place that lists what follow keeps: whom they block
+// and mute join it as fields of their own once the graph keeps them.
+type Export struct {
+	Following []ExportedEdge `json:"following"`
+	Followers []ExportedEdge `json:"followers"`
+}
+
+// Export gathers whom the user follows and who follows them, oldest first,
+// with who each person is now.
+func (g *Graph) Export(ctx context.Context, userID string) (Export, error) {
+	e, err := g.store.Export(ctx, userID)
+	if err != nil {
+		return Export{}, err
+	}
+	var ids []string
+	for _, l := range [][]ExportedEdge{e.Following, e.Followers} {
+		for _, x := range l {
+			ids = append(ids, x.UserID)
+		}
+	}
+	known, err := g.people.ByIDs(ctx, ids)
+	if err != nil {
+		return Export{}, err
+	}
+	for _, l := range [][]ExportedEdge{e.Following, e.Followers} {
+		for i := range l {
+			if p, ok := known[l[i].UserID]; ok {
+				l[i].Handle, l[i].DisplayName = p.Handle, p.DisplayName
+			}
+		}
+	}
+	return e, nil
 }

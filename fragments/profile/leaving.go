@@ -104,3 +104,16 @@ func (a *Accounts) RunAnnouncer(ctx context.Context, every time.Duration, logger
 		}
 	}
 }
+
+// Reauthenticate checks the user's password again before a sensitive
+// action (an export of their data) and returns the user.
+func (a *Accounts) Reauthenticate(ctx context.Context, id, password string) (User, error) {
+	u, hash, err := a.store.PasswordHashByID(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	if !a.passwords.Verify(hash, password) {
+		return User{}, errWrongPassword
+	}
+	return u, nil
+}

@@ -224,6 +224,8 @@ type Store interface {
 	// EraseUser erases a deleted account's tweets, images, likes and
 	// boosts, fixing the counts of others' tweets; idempotent.
 	EraseUser(ctx context.Context, userID string, at time.Time) (Erased, error)
+	// ExportMarks are the tweets a user likes and boosts, oldest first.
+	ExportMarks(ctx context.Context, userID string) (likes, boosts []Mark, err error)
 	DeleteTweet(ctx context.Context, id string, by string, at time.Time) (Deleted, error)
 	SetLike(ctx context.Context, tweetID, userID string, liked bool, at time.Time) (Like, error)
 	// SetBoost records or removes a boost, idempotently; NotFound for a
@@ -666,4 +668,33 @@ func (s *Service) ConsumeDeletions(ctx context.Context, bus *events.Bus) {
 		}
 		return err
 	})
+}
+
+// Mark is a like or a boost of a tweet, as an export lists it.
+type Mark struct {
+	TweetID string    `json:"tweet_id"`
+	At      time.Time `json:"at"`
+}
+
+// Export is everything tweets keeps of one person, for them to take
+// away: their tweets (with their images' descriptions and URLs), and
+// what they liked and boosted.
+type Export struct {
+	Tweets []Tweet `json:"tweets"`
+	Likes  []Mark  `json:"likes"`
+	Boosts []Mark  `json:"boosts"`
+}
+
+// Export gathers the viewer's own tweets (newest first), likes and boosts.
+func (s *Service) Export(ctx context.Context, viewer auth.Viewer) (Export, error) {
+	list, err := s.store.TweetsByAuthor(ctx, viewer.ID, 0, 1<<30, viewer.ID)
+	if err != nil {
+		return Export{}, err
+	}
+	s.fill(ctx, list, viewer)
+	likes, boosts, err := s.store.ExportMarks(ctx, viewer.ID)
+	if err != nil {
+		return Export{}, err
+	}
+	return Export{Tweets: list, Likes: likes, Boosts: boosts}, nil
 }

@@ -3,6 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"time"
+
+	"murmur/fragments/follow"
 )
 
 // eraseSteps are what the graph keeps of a person, each removed by one
@@ -36,4 +40,32 @@ func (s *Store) EraseUser(ctx context.Context, userID string) (int64, error) {
 		return nil
 	})
 	return total, err
+}
+
+// Export lists what the graph keeps of a person, for them to take away:
+// whom they follow and who follows them, oldest first, with when.
+func (s *Store) Export(ctx context.Context, userID string) (follow.Export, error) {
+	read := func(query string) ([]follow.ExportedEdge, error) {
+		rows, err := s.DB.QueryContext(ctx, query, id(userID))
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := []follow.ExportedEdge{}
+		for rows.Next() {
+			var who, at int64
+			if err := rows.Scan(&who, &at); err != nil {
+				return nil, err
+			}
+			out = append(out, follow.ExportedEdge{UserID: strconv.FormatInt(who, 10), At: time.UnixMilli(at).UTC()})
+		}
+		return out, rows.Err()
+	}
+	var e follow.Export
+	var err error
+	if e.Following, err = read(`SELECT followee_id, created_at FROM follows WHERE follower_id = ? ORDER BY id`); err != nil {
+		return follow.Export{}, err
+	}
+	e.Followers, err = read(`SELECT follower_id, created_at FROM follows WHERE followee_id = ? ORDER BY id`)
+	return e, err
 }

@@ -44,6 +44,8 @@ type Deps struct {
 	// Limits counts sign-in and sign-up attempts per client address; nil
 	// limits nothing.
 	Limits *ratelimit.Limiter
+	// Exports are the services whose parts a data export gathers.
+	Exports []ExportSource
 }
 
 type server struct {
@@ -72,6 +74,7 @@ func New(d Deps) http.Handler {
 	s.registerPasswordAPI(api)
 	s.registerAvatarAPI(api)
 	s.registerLeavingAPI(api)
+	s.registerExportAPI(api)
 	r.GET("/profile/avatars/:id/:file", s.avatarFile)
 
 	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })

@@ -77,3 +77,28 @@ func (s *Store) EraseUser(ctx context.Context, userID string, at time.Time) (twe
 	})
 	return e, err
 }
+
+// ExportMarks lists the tweets a user likes and boosts, oldest first.
+func (s *Store) ExportMarks(ctx context.Context, userID string) (likes, boosts []tweets.Mark, err error) {
+	read := func(query string) ([]tweets.Mark, error) {
+		rows, err := s.DB.QueryContext(ctx, query, userID)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		out := []tweets.Mark{}
+		for rows.Next() {
+			var id, at int64
+			if err := rows.Scan(&id, &at); err != nil {
+				return nil, err
+			}
+			out = append(out, tweets.Mark{TweetID: tweets.FormatID(id), At: time.UnixMilli(at).UTC()})
+		}
+		return out, rows.Err()
+	}
+	if likes, err = read(`SELECT tweet_id, created_at FROM likes WHERE user_id = ? ORDER BY created_at, tweet_id`); err != nil {
+		return nil, nil, err
+	}
+	boosts, err = read(`SELECT tweet_id, created_at FROM boosts WHERE booster_id = ? ORDER BY id`)
+	return likes, boosts, err
+}

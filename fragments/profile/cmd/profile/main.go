@@ -45,5 +45,9 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 		TrustedProxies: rt.Config.TrustedProxies,
 		SecureCookies:  rt.Config.SecureCookies,
 		Limits:         limits,
+		Exports: []server.ExportSource{
+			{Name: "tweets", What: "your tweets, likes and boosts", URL: rt.Config.TweetsURL},
+			{Name: "follow", What: "whom you follow and who follows you", URL: rt.Config.FollowURL},
+		},
 	}), nil
 }
