@@ -99,6 +99,9 @@ func New(d Deps) http.Handler {
 	f.POST("/me/sessions/revoke", s.signOutEverywhereFragment)
 	f.POST("/me/avatar", s.avatarFragment)
 	f.DELETE("/me/avatar", s.removeAvatarFragment)
+	f.GET("/settings/account", s.accountSettingsFragment)
+	f.DELETE("/me", s.deleteAccountFragment)
+	r.POST("/profile/settings/export", s.exportPage)
 	return serving.Protect(r)
 }
 
