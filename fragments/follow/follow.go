@@ -87,6 +87,12 @@ type Store interface {
 	// MostFollowed lists people with followers, most followed first, leaving
 	// out userID (may be ""), whom userID already follows and skip.
 	MostFollowed(ctx context.Context, userID string, limit int, skip []string) ([]string, error)
+	// EraseUser removes everything the graph keeps of a deleted account
+	// (follows both ways, counts, versions) and returns how many rows
+	// went: 0 when nothing was left.
+	EraseUser(ctx context.Context, userID string) (int64, error)
+	// Export lists everything the graph keeps of a person (Export).
+	Export(ctx context.Context, userID string) (Export, error)
 }
 
 // People tells who user ids and handles are; people.Client asks profile.

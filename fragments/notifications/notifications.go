@@ -63,6 +63,9 @@ type Change struct {
 	Remove []Fact
 	// TweetGone names a deleted tweet: every notification about it goes.
 	TweetGone string
+	// UserGone names a deleted account: every notification by or for
+	// them goes, and their read mark.
+	UserGone string
 	// At is when the fact happened (the event's time).
 	At time.Time
 }

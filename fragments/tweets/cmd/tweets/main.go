@@ -37,6 +37,7 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	directory := rt.People()
 	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger), tweets.WithFeedMemo(memo))
 	go svc.RunMediaCleanup(ctx, time.Hour)
+	go svc.ConsumeDeletions(ctx, rt.Bus)
 	return server.New(server.Deps{
 		Tweets:         svc,
 		People:         directory,
