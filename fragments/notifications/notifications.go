@@ -71,9 +71,10 @@ type Change struct {
 }
 
 // quiet tells whether the change notifies no one and takes nothing back:
-// every fact in it is someone's own doing, or there is none.
+// every fact in it is someone's own doing, or there is none, and no tweet
+// or account is gone.
 func (c Change) quiet() bool {
-	if c.TweetGone != "" {
+	if c.TweetGone != "" || c.UserGone != "" {
 		return false
 	}
 	for _, f := range append(slices.Clip(c.Add), c.Remove...) {

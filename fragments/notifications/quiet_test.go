@@ -18,6 +18,7 @@ func TestQuietChanges(t *testing.T) {
 		{"someone's like", Change{Add: []Fact{own, other}}, false},
 		{"someone takes a like back", Change{Remove: []Fact{other}}, false},
 		{"a tweet gone", Change{TweetGone: "9"}, false},
+		{"an account gone", Change{UserGone: "1"}, false},
 	} {
 		if got := c.change.quiet(); got != c.quiet {
 			t.Errorf("%s: quiet = %v, want %v", c.name, got, c.quiet)
