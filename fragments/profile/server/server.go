@@ -100,7 +100,9 @@ func New(d Deps) http.Handler {
 	f.POST("/me/avatar", s.avatarFragment)
 	f.DELETE("/me/avatar", s.removeAvatarFragment)
 	f.GET("/settings/account", s.accountSettingsFragment)
-	f.DELETE("/me", s.deleteAccountFragment)
+	// A POST, not a DELETE: htmx sends a DELETE's fields in the address,
+	// and the password must stay out of addresses (and access logs).
+	f.POST("/me/delete", s.deleteAccountFragment)
 	r.POST("/profile/settings/export", s.exportPage)
 	return serving.Protect(r)
 }
