@@ -53,6 +53,9 @@ type Stats struct {
 type IDPage struct {
 	IDs  []string
 	Next string
+	// Hidden is set on a page of FollowingIDs only: the people whose tweets
+	// and boosts stay out of the home (see Graph.FollowingIDs).
+	Hidden []string
 }
 
 // Page is one page of people and the cursor of the next ("" at the end).
@@ -87,6 +90,19 @@ type Store interface {
 	// MostFollowed lists people with followers, most followed first, leaving
 	// out userID (may be ""), whom userID already follows and skip.
 	MostFollowed(ctx context.Context, userID string, limit int, skip []string) ([]string, error)
+
+	// Block records a block and ends the follows between the two both
+	// ways, in one transaction; Unblock lifts it. Mute and Unmute likewise.
+	// Each reports whether it changed anything.
+	Block(ctx context.Context, blocker, blocked string) (BlockResult, error)
+	Unblock(ctx context.Context, blocker, blocked string) (bool, error)
+	Mute(ctx context.Context, muter, muted string) (bool, error)
+	Unmute(ctx context.Context, muter, muted string) (bool, error)
+	// Relation tells how userID stands with other.
+	Relation(ctx context.Context, userID, other string) (Relation, error)
+	// Blocked and Muted list whom userID blocked and muted, newest first.
+	Blocked(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
+	Muted(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
 }
 
 // People tells who user ids and handles are; people.Client asks profile.
@@ -181,6 +197,9 @@ func (g *Graph) Follow(ctx context.Context, viewerID, userID string) (bool, erro
 		return false, nil
 	}
 	if _, err := g.User(ctx, userID); err != nil {
+		return false, err
+	}
+	if err := g.refuseBlocked(ctx, viewerID, userID); err != nil {
 		return false, err
 	}
 	created, err := g.store.Follow(ctx, viewerID, userID)

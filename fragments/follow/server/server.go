@@ -59,6 +59,7 @@ func New(d Deps) http.Handler {
 	s.registerFollowingAPI(api)
 	s.registerUsersAPI(api)
 	s.registerFollowingIDsAPI(api)
+	s.registerBlocksAPI(api)
 
 	r.GET("/follow", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/follow/") })
 	r.GET("/follow/", s.homePage)
