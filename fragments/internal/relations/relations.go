@@ -47,7 +47,7 @@ func New(base string) *Client {
 	return &Client{base: strings.TrimRight(base, "/"), http: peer.Client(2 * time.Second)}
 }
 
-var errUnavailable = "Blocks can’t be checked right now. Try again in a moment."
+const errUnavailable = "Blocks can’t be checked right now. Try again in a moment."
 
 // Of returns how v stands with other. v must carry the token it signed in
 // with (auth.Viewer.Token); one's relation to oneself is none.
@@ -78,4 +78,31 @@ func (c *Client) Of(ctx context.Context, v auth.Viewer, other string) (Relation,
 		return Relation{}, fmt.Errorf("relations: %w", err)
 	}
 	return r, nil
+}
+
+// Hidden returns v's hidden set: whom v muted or blocked and who blocked
+// v, as follow's home list of v carries it.
+func (c *Client) Hidden(ctx context.Context, v auth.Viewer) ([]string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
+		c.base+"/follow/api/users/"+url.PathEscape(v.ID)+"/following/ids?limit=1", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+v.Token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fault.Wrap(fault.Unavailable, fmt.Errorf("hidden set: %w", err), errUnavailable)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fault.Wrap(fault.Unavailable, fmt.Errorf("hidden set: %s", resp.Status), errUnavailable)
+	}
+	var body struct {
+		Hidden []string `json:"hidden"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(&body); err != nil {
+		return nil, fmt.Errorf("hidden set: %w", err)
+	}
+	return body.Hidden, nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 
+	"murmur/fragments/internal/relations"
 	"murmur/fragments/internal/service"
 	"murmur/fragments/notifications"
 	"murmur/fragments/notifications/live"
@@ -25,8 +26,11 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	hub := live.NewHub(rt.Bus.Client(), st.Unread, rt.Logger)
-	inbox := notifications.NewInbox(st, rt.People(), hub)
+	// The count a socket is pushed after an event is the whole count; the
+	// bell's own reads and the list leave out people the viewer hides.
+	unread := func(ctx context.Context, id string) (int, error) { return st.Unread(ctx, id, nil) }
+	hub := live.NewHub(rt.Bus.Client(), unread, rt.Logger)
+	inbox := notifications.NewInbox(st, rt.People(), hub).WithHidden(relations.New(rt.Config.FollowURL), rt.Logger)
 	go hub.Run(ctx)
 	go inbox.Consume(ctx, rt.Bus, rt.Logger)
 	return server.New(server.Deps{
