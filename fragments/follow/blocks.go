@@ -155,4 +155,3 @@ func (g *Graph) ownList(ctx context.Context, viewerID string, limit int, cursor 
 	}
 	return Page{People: ps, Next: page.Next}, nil
 }
-

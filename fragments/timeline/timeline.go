@@ -110,7 +110,7 @@ type FeedQuery struct {
 	// even when someone of Authors boosts them (muted, blocked, blocking).
 	Hidden []string
 	Sort   string
-	Cursor  string
+	Cursor string
 	// After keeps only tweets newer than this id (recent only).
 	After string
 	Limit int

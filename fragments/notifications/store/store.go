@@ -3,10 +3,10 @@
 package store
 
 import (
-	"encoding/json"
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"time"

@@ -13,8 +13,8 @@ type audience struct {
 	// hidden are the people whose tweets and boosts stay out of the home
 	// (muted, blocked, blocking), loaded with following.
 	hidden  map[string]bool
-	sockets   map[*Socket]struct{}
-	loading   bool
+	sockets map[*Socket]struct{}
+	loading bool
 	// stale is set by a follow event that arrived while the set was loading.
 	stale bool
 }
