@@ -73,6 +73,12 @@ func New(d Deps) http.Handler {
 	f.GET("/users/:handle/followers", s.followersFragment)
 	f.GET("/users/:handle/following", s.followingFragment)
 	f.GET("/who-to-follow", s.whoToFollowFragment)
+	f.GET("/blocks/:user_id/confirm", s.blockConfirmFragment)
+	f.PUT("/blocks/:user_id", s.blockFragment)
+	f.DELETE("/blocks/:user_id", s.unblockFragment)
+	f.PUT("/mutes/:user_id", s.muteFragment)
+	f.DELETE("/mutes/:user_id", s.unmuteFragment)
+	f.GET("/settings", s.settingsFragment)
 	f.POST("/who-to-follow/:user_id", s.followSuggestionFragment)
 	return serving.Protect(r)
 }
