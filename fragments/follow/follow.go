@@ -357,6 +357,13 @@ func (g *Graph) suggest(ctx context.Context, viewerID string, limit int, skip []
 	skip = slices.DeleteFunc(slices.Clone(skip), func(id string) bool { return !ValidID(id) })
 	var ids []string
 	if viewerID != "" {
+		// Nobody the viewer hides (muted, blocked, blocking them) is
+		// suggested: the hidden set comes with a one-id page of the home list.
+		page, _, err := g.store.FollowingIDs(ctx, viewerID, 1, "")
+		if err != nil {
+			return nil, err
+		}
+		skip = append(skip, page.Hidden...)
 		fof, err := g.store.FollowedByFollowees(ctx, viewerID, limit, skip)
 		if err != nil {
 			return nil, err

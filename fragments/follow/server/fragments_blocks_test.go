@@ -38,6 +38,15 @@ func TestBlockFromTheCard(t *testing.T) {
 		t.Errorf("after the block: %v\n%s", got.Header, got.Body)
 	}
 	must(request{Method: http.MethodGet, Path: "/follow/frag/users/ada/card", As: &bob}, 200, "You can’t follow this person.")
+	// Neither is suggested to the other any more.
+	for _, w := range []struct {
+		as    *user
+		other string
+	}{{&ada, "@bob"}, {&bob, "@ada"}} {
+		if body := must(request{Method: http.MethodGet, Path: "/follow/frag/who-to-follow", As: w.as}, 200, "Who to follow"); strings.Contains(body, w.other) {
+			t.Errorf("who-to-follow suggests %s across a block:\n%s", w.other, body)
+		}
+	}
 	if body := must(request{Method: http.MethodGet, Path: "/follow/frag/users/ada/card", As: &bob}, 200); strings.Contains(body, "blocked") {
 		t.Errorf("the blocked person's view of the card tells of the block:\n%s", body)
 	}
