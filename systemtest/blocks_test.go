@@ -138,6 +138,13 @@ func TestBlockRulesAcrossServices(t *testing.T) {
 				t.Errorf("ada's notifications hold one from bob: %+v", n)
 			}
 		}
+		var unread struct {
+			Count int `json:"count"`
+		}
+		ada.MustJSON(t, http.StatusOK, "GET", "/notifications/api/unread", nil, &unread)
+		if unread.Count != 3 {
+			t.Errorf("ada's unread count = %d, want 3 (bob's like and mention left out)", unread.Count)
+		}
 	})
 	t.Run("a mute hides tweets and boosts from the muter's home alone", func(t *testing.T) {
 		// dan follows cyd, who boosted ada's tweet; then dan mutes cyd.

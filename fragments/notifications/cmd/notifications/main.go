@@ -26,11 +26,12 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The count a socket is pushed after an event is the whole count; the
-	// bell's own reads and the list leave out people the viewer hides.
-	unread := func(ctx context.Context, id string) (int, error) { return st.Unread(ctx, id, nil) }
+	// Counts pushed to a socket are read as its viewer's (the inbox leaves
+	// out people they hide); the inbox needs the hub, so it is named first.
+	var inbox *notifications.Inbox
+	unread := func(ctx context.Context, id string) (int, error) { return inbox.Unread(ctx, id) }
 	hub := live.NewHub(rt.Bus.Client(), unread, rt.Logger)
-	inbox := notifications.NewInbox(st, rt.People(), hub).WithHidden(relations.New(rt.Config.FollowURL), rt.Logger)
+	inbox = notifications.NewInbox(st, rt.People(), hub).WithHidden(relations.New(rt.Config.FollowURL), rt.Logger)
 	go hub.Run(ctx)
 	go inbox.Consume(ctx, rt.Bus, rt.Logger)
 	return server.New(server.Deps{
