@@ -1,7 +1,9 @@
 package systemtest
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -179,4 +181,82 @@ func TestBlockRulesAcrossServices(t *testing.T) {
 			t.Errorf("dan's notifications while cyd is muted = %+v, want none", l.Items)
 		}
 	})
+}
+
+// A block made while Redis is down, its block.changed lost: nothing of the
+// rule depends on the event. The next reads are exact at once (follow's
+// list and its ETag, tweets' check, notifications' filter all ask follow),
+// and an open stream, whose sets are the only kept copy, reads them again
+// when the events resume, so the lost event is not missed there either.
+func TestBlockWhileRedisIsDown(t *testing.T) {
+	s := MustStack(t)
+	ada, bob, cyd := NewClient(s.URL()), NewClient(s.URL()), NewClient(s.URL())
+	adaU := ada.MustSignUp(t, "ada", "password-ada", "Ada")
+	bobU := bob.MustSignUp(t, "bob", "password-bob", "Bob")
+	cydU := cyd.MustSignUp(t, "cyd", "password-cyd", "Cyd")
+	mustFollowUser(t, bob, adaU.ID)
+	mustFollowUser(t, bob, cydU.ID)
+	adaTweet := mustTweet(t, ada, "ada before")
+	boost(t, cyd, adaTweet, true)
+	if got := mustHomeEntries(t, bob, "recent", 20); len(got) != 1 || got[0] != "ada before" {
+		t.Fatalf("bob's home before = %q, want ada's tweet (once: he follows her)", got)
+	}
+	live := mustStream(t, s.URL(), bob, "")
+	time.Sleep(300 * time.Millisecond)
+
+	if err := s.Kill("redis"); err != nil {
+		t.Fatal(err)
+	}
+	ada.MustJSON(t, http.StatusNoContent, "PUT", "/follow/api/blocks/"+bobU.ID, nil, nil)
+	if got := mustHomeEntries(t, bob, "recent", 20); len(got) != 0 {
+		t.Errorf("bob's home right after the block, Redis down = %q, want empty (not even cyd's boost)", got)
+	}
+	if status, body, _ := bob.Do(t, "PUT", "/tweets/api/tweets/"+adaTweet+"/like", nil); status != http.StatusForbidden {
+		t.Errorf("bob liking ada's tweet, Redis down = %d %s, want 403", status, body)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.Restart(ctx, "redis"); err != nil {
+		t.Fatal(err)
+	}
+	// Once live push is back (a tweet of cyd's arrives), a new boost of
+	// ada's by cyd must not reach bob's stream: its sets were read again.
+	deadline := time.Now().Add(20 * time.Second)
+	for i := 0; ; i++ {
+		text := fmt.Sprintf("cyd is back %d", i)
+		mustTweet(t, cyd, text)
+		got := ""
+		select {
+		case e := <-live.events:
+			if tw, _ := e["tweet"].(map[string]any); tw != nil {
+				got, _ = tw["text"].(string)
+			}
+		case <-time.After(time.Second):
+		}
+		if got == text {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("live push did not resume after Redis came back")
+		}
+	}
+	time.Sleep(500 * time.Millisecond) // the reload after the gap
+	for range drain(live) {
+	}
+	boost(t, cyd, mustTweet(t, ada, "ada after"), true)
+	marker := mustTweet(t, cyd, "cyd's marker")
+	for {
+		e := live.next(t, 10*time.Second)
+		tw, _ := e["tweet"].(map[string]any)
+		if tw == nil {
+			continue
+		}
+		if text, _ := tw["text"].(string); strings.HasPrefix(text, "ada") {
+			t.Errorf("bob's stream carried ada's tweet after the lost block event: %v", e)
+		}
+		if tw["id"] == marker {
+			break
+		}
+	}
 }
