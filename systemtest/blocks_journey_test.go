@@ -29,6 +29,9 @@ func TestJourneyBlockFromTheirPage(t *testing.T) {
 		WaitText("#user-card .display-name", "Bob Builder"),
 		chromedp.Click(chromedp.CSS(".follow-card button.block-button")),
 		WaitText(".follow-card .block-confirm", "Block @bob?"),
+	)
+	Screenshot(t, tab, "confirm-block")
+	Run(t, tab,
 		chromedp.Click(chromedp.CSS(".follow-card button.block-confirm-button")),
 		WaitText(".follow-card .blocked-note", "You blocked @bob."),
 		WaitText(".follow-card [data-count=followers]", "0"),
@@ -46,6 +49,9 @@ func TestJourneyBlockFromTheirPage(t *testing.T) {
 	Run(t, tab,
 		chromedp.Navigate(s.URL()+"/settings"),
 		WaitText("#blocked-and-muted .blocked-list", "@bob"),
+	)
+	Screenshot(t, tab, "settings")
+	Run(t, tab,
 		chromedp.Click(chromedp.CSS("#blocked-and-muted .blocked-list button.unblock-button")),
 		WaitText("#blocked-and-muted .blocked-list", "You unblocked @bob."),
 	)
