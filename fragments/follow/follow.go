@@ -103,6 +103,13 @@ type Store interface {
 	// Blocked and Muted list whom userID blocked and muted, newest first.
 	Blocked(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
 	Muted(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
+
+	// EraseUser removes everything the graph keeps of a deleted account
+	// (follows both ways, counts, versions) and returns how many rows
+	// went: 0 when nothing was left.
+	EraseUser(ctx context.Context, userID string) (int64, error)
+	// Export lists everything the graph keeps of a person (Export).
+	Export(ctx context.Context, userID string) (Export, error)
 }
 
 // People tells who user ids and handles are; people.Client asks profile.

@@ -19,6 +19,7 @@ var Handlers = map[string]func(events.Entry) (Change, error){
 	events.TweetDeleted:   onTweetDeleted,
 	events.TweetMentioned: onMentioned,
 	events.BoostChanged:   onBoost,
+	events.UserDeleted:    onUserDeleted,
 }
 
 // Topics are the topics the service reads: those it has a handler for,
@@ -81,4 +82,13 @@ func onTweetDeleted(e events.Entry) (Change, error) {
 		return Change{}, err
 	}
 	return Change{TweetGone: p.ID}, nil
+}
+
+// onUserDeleted: an account is gone, and every notification by or for it.
+func onUserDeleted(e events.Entry) (Change, error) {
+	var p events.UserDeletedPayload
+	if err := e.Decode(&p); err != nil {
+		return Change{}, err
+	}
+	return Change{UserGone: p.UserID}, nil
 }

@@ -8,6 +8,7 @@ package notifications
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -64,8 +65,26 @@ type Change struct {
 	Remove []Fact
 	// TweetGone names a deleted tweet: every notification about it goes.
 	TweetGone string
+	// UserGone names a deleted account: every notification by or for
+	// them goes, and their read mark.
+	UserGone string
 	// At is when the fact happened (the event's time).
 	At time.Time
+}
+
+// quiet tells whether the change notifies no one and takes nothing back:
+// every fact in it is someone's own doing, or there is none. A field added
+// to Change must be weighed here, or its changes are skipped as quiet.
+func (c Change) quiet() bool {
+	if c.TweetGone != "" || c.UserGone != "" {
+		return false
+	}
+	for _, f := range append(slices.Clip(c.Add), c.Remove...) {
+		if f.RecipientID != "" && f.RecipientID != f.ActorID {
+			return false
+		}
+	}
+	return true
 }
 
 // Store keeps notifications.
@@ -129,6 +148,12 @@ func (in *Inbox) Handle(ctx context.Context, e events.Entry) error {
 		// A payload that does not decode will never decode: it is
 		// recorded as applied with no change, so it does not come back.
 		c = Change{}
+	}
+	if c.quiet() {
+		// Nothing to add or take back (a tweet that answers no one, a like
+		// of one's own tweet): no record either. Handed out again, it does
+		// nothing again.
+		return nil
 	}
 	if c.At.IsZero() {
 		c.At = entryTime(e.ID)

@@ -133,6 +133,14 @@ type Store interface {
 	Avatar(ctx context.Context, id, key string, size int) ([]byte, error)
 	UpdateProfile(ctx context.Context, id string, ch ProfileChange) (User, error)
 	SearchUsers(ctx context.Context, prefix string, limit int, after string) (Page, error)
+	// DeleteUser deletes an account and its picture, remembers its id for
+	// good and reserves its handle until reservedUntil; it returns the
+	// user as it was.
+	DeleteUser(ctx context.Context, id string, at, reservedUntil time.Time) (User, error)
+	// Unannounced are the deletions whose user.deleted fact is not in the
+	// event stream yet; MarkAnnounced records that one is.
+	Unannounced(ctx context.Context) ([]Deletion, error)
+	MarkAnnounced(ctx context.Context, id string, at time.Time) error
 }
 
 // Publisher announces facts to the other services: Publish for facts
@@ -148,11 +156,17 @@ type Accounts struct {
 	store     Store
 	passwords Passwords
 	bus       Publisher
+	// HandleReservation is how long a deleted account's handle stays
+	// reserved (DefaultHandleReservation unless set).
+	HandleReservation time.Duration
+	// announcing is signalled when a deletion waits to be announced.
+	announcing chan struct{}
 }
 
 // NewAccounts returns the account operations over a store.
 func NewAccounts(store Store, passwords Passwords, bus Publisher) *Accounts {
-	return &Accounts{store: store, passwords: passwords, bus: bus}
+	return &Accounts{store: store, passwords: passwords, bus: bus,
+		HandleReservation: DefaultHandleReservation, announcing: make(chan struct{}, 1)}
 }
 
 // SignUp creates an account. The display name defaults to the handle.

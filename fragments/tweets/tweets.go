@@ -158,6 +158,16 @@ type Deleted struct {
 	ManyBoosters bool
 }
 
+// Erased is what erasing a deleted account removed.
+type Erased struct {
+	// TweetIDs are their tweets, now deleted; Tweets says of each (in the
+	// same order) who had boosted it.
+	TweetIDs []string
+	Tweets   []Deleted
+	// Rows counts every row changed: 0 when there was nothing left.
+	Rows int64
+}
+
 // MaxBoostersNamed is how many boosters of one tweet a like or a deletion
 // names to the feed memo; past it every remembered page is dropped.
 const MaxBoostersNamed = 1000
@@ -211,6 +221,11 @@ type Store interface {
 	// mentions: NotFound for an id that never was a tweet, Forbidden when
 	// by is not its author. Its replies stay. Deleting a tweet its author
 	// already deleted reports Deleted=false.
+	// EraseUser erases a deleted account's tweets, images, likes and
+	// boosts, fixing the counts of others' tweets; idempotent.
+	EraseUser(ctx context.Context, userID string, at time.Time) (Erased, error)
+	// ExportMarks are the tweets a user likes and boosts, oldest first.
+	ExportMarks(ctx context.Context, userID string) (likes, boosts []Mark, err error)
 	DeleteTweet(ctx context.Context, id string, by string, at time.Time) (Deleted, error)
 	SetLike(ctx context.Context, tweetID, userID string, liked bool, at time.Time) (Like, error)
 	// SetBoost records or removes a boost, idempotently; NotFound for a
@@ -634,4 +649,72 @@ func (s *Service) fillAuthors(ctx context.Context, list []*Tweet, viewer auth.Vi
 			t.BoostedBy = &b
 		}
 	}
+}
+
+// EraseUser erases what tweets keeps of a deleted account (Store.EraseUser)
+// and tells the other services each of their tweets is gone, so open
+// homes drop them. Every remembered feed page is dropped: the likes and
+// boosts taken back moved tweets of many authors. Erasing again finds
+// nothing and announces nothing.
+func (s *Service) EraseUser(ctx context.Context, userID string) (Erased, error) {
+	e, err := s.store.EraseUser(ctx, userID, s.now().UTC())
+	if err != nil {
+		return e, err
+	}
+	if e.Rows == 0 {
+		return e, nil
+	}
+	s.memo.everythingChanged()
+	for i, id := range e.TweetIDs {
+		boosters := e.Tweets[i].Boosters
+		if boosters == nil {
+			boosters = []string{}
+		}
+		s.bus.Publish(ctx, events.TweetDeleted, events.TweetDeletedPayload{ID: id, AuthorID: userID, BoosterIDs: boosters})
+	}
+	return e, nil
+}
+
+// DeletionGroup is the consumer group tweets reads user.deleted in.
+const DeletionGroup = "tweets"
+
+// ConsumeDeletions erases each deleted account's part here, from the
+// user.deleted stream, until ctx ends (see events.Bus.ConsumeUserDeleted).
+func (s *Service) ConsumeDeletions(ctx context.Context, bus *events.Bus) {
+	bus.ConsumeUserDeleted(ctx, DeletionGroup, func(ctx context.Context, p events.UserDeletedPayload) error {
+		e, err := s.EraseUser(ctx, p.UserID)
+		if err == nil && e.Rows > 0 {
+			s.logger.InfoContext(ctx, "erased a deleted account", "user_id", p.UserID, "tweets", len(e.TweetIDs), "rows", e.Rows)
+		}
+		return err
+	})
+}
+
+// Mark is a like or a boost of a tweet, as an export lists it.
+type Mark struct {
+	TweetID string    `json:"tweet_id"`
+	At      time.Time `json:"at"`
+}
+
+// Export is everything tweets keeps of one person, for them to take
+// away: their tweets (with their images' descriptions and URLs), and
+// what they liked and boosted.
+type Export struct {
+	Tweets []Tweet `json:"tweets"`
+	Likes  []Mark  `json:"likes"`
+	Boosts []Mark  `json:"boosts"`
+}
+
+// Export gathers the viewer's own tweets (newest first), likes and boosts.
+func (s *Service) Export(ctx context.Context, viewer auth.Viewer) (Export, error) {
+	list, err := s.store.TweetsByAuthor(ctx, viewer.ID, 0, 1<<30, viewer.ID)
+	if err != nil {
+		return Export{}, err
+	}
+	s.fill(ctx, list, viewer)
+	likes, boosts, err := s.store.ExportMarks(ctx, viewer.ID)
+	if err != nil {
+		return Export{}, err
+	}
+	return Export{Tweets: list, Likes: likes, Boosts: boosts}, nil
 }

@@ -60,6 +60,7 @@ func New(d Deps) http.Handler {
 	s.registerUsersAPI(api)
 	s.registerFollowingIDsAPI(api)
 	s.registerBlocksAPI(api)
+	s.registerExportAPI(api)
 
 	r.GET("/follow", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/follow/") })
 	r.GET("/follow/", s.homePage)

@@ -48,10 +48,17 @@ const (
 	// Every instance of every service reads the stream itself (Bus.Tail,
 	// no consumer group): each must learn every revocation.
 	SessionsRevoked = "sessions.revoked"
+	// UserDeleted is appended by profile to the topic's stream (only:
+	// there is no pub/sub message) once an account is deleted; its payload
+	// is a UserDeletedPayload. Every service that keeps something of the
+	// user reads it through a consumer group of its own (Bus.Consume), so
+	// a service that was down erases its part when it is back, and erases
+	// idempotently: the fact may be handed out more than once.
+	UserDeleted = "user.deleted"
 )
 
 // Topics are every topic of the contract, in the order above.
-var Topics = []string{UserCreated, TweetCreated, TweetMentioned, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted, BlockChanged, MuteChanged, SessionsRevoked}
+var Topics = []string{UserCreated, TweetCreated, TweetMentioned, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted, BlockChanged, MuteChanged, SessionsRevoked, UserDeleted}
 
 // UserCreatedPayload announces a new account.
 type UserCreatedPayload struct {
@@ -258,9 +265,30 @@ type SessionsRevokedPayload struct {
 	UserID string `json:"user_id"`
 	// TokenVersion is the user's token version from now on; it only grows.
 	TokenVersion int64 `json:"token_version"`
-	// Reason is "password" (the password was changed) or "sign-out"
-	// (signed out everywhere).
+	// Reason is "password" (the password was changed), "sign-out"
+	// (signed out everywhere) or "deleted" (the account was deleted: its
+	// TokenVersion is then DeletedTokenVersion, above any token's).
 	Reason string `json:"reason"`
 	// RevokedAt is when it happened.
 	RevokedAt time.Time `json:"revoked_at"`
+}
+
+// DeletedTokenVersion is the token version of a deleted account: above
+// any version a token can carry, so every token of the account is refused.
+// It is the largest integer a JSON number holds exactly everywhere.
+const DeletedTokenVersion int64 = 1<<53 - 1
+
+// UserDeletedPayload announces that an account is gone: every service
+// erases what it keeps of the user (tweets, images, likes, boosts,
+// follows both ways, notifications by or for them). Handling it twice
+// changes nothing more.
+type UserDeletedPayload struct {
+	// UserID is the deleted account's user id. Ids are never given to
+	// another account.
+	UserID string `json:"user_id"`
+	// Handle is the handle the account had, lower case, without the "@";
+	// profile keeps it reserved for a while.
+	Handle string `json:"handle"`
+	// DeletedAt is when the account was deleted.
+	DeletedAt time.Time `json:"deleted_at"`
 }

@@ -48,6 +48,10 @@ func TestPublishersKeepTheContract(t *testing.T) {
 	if _, err := accounts.ChangePassword(ctx, eve.ID, "correct horse", "battery staple"); err != nil {
 		t.Fatal(err)
 	}
+	gone, err := accounts.DeleteAccount(ctx, eve.ID, "battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// tweets and follow look people up in a profile service, as they do in production.
 	dir := profiletest.MustServer(t, testkit.MustSessions(t))
@@ -127,34 +131,43 @@ func TestPublishersKeepTheContract(t *testing.T) {
 		events.MuteChanged:   &events.MuteChangedPayload{MuterID: bob.ID, MutedID: ada.ID, Muted: true},
 	}
 	// Facts appended to their stream only, with no pub/sub message.
-	streamOnly := map[string]any{
-		events.SessionsRevoked: &events.SessionsRevokedPayload{UserID: eve.ID, TokenVersion: 1, Reason: "password"},
+	streamOnly := map[string][]any{
+		events.SessionsRevoked: {
+			&events.SessionsRevokedPayload{UserID: eve.ID, TokenVersion: 1, Reason: "password"},
+			&events.SessionsRevokedPayload{UserID: eve.ID, TokenVersion: events.DeletedTokenVersion, Reason: "deleted"},
+		},
+		events.UserDeleted: {&events.UserDeletedPayload{UserID: eve.ID, Handle: "eve", DeletedAt: gone.DeletedAt}},
 	}
 	if len(want)+len(streamOnly) != len(events.Topics) {
 		t.Fatalf("the test covers %d topics, the contract has %d: add the new one", len(want)+len(streamOnly), len(events.Topics))
 	}
 	raw := redis.NewClient(mustOptions(t, rd.URL))
 	t.Cleanup(func() { raw.Close() })
-	for topic, w := range streamOnly {
+	for topic, ws := range streamOnly {
 		entries, err := raw.XRange(ctx, events.StreamKey(topic), "-", "+").Result()
-		if err != nil || len(entries) != 1 {
-			t.Fatalf("%s: stream holds %v (%v), want one fact", topic, entries, err)
+		if err != nil || len(entries) != len(ws) {
+			t.Fatalf("%s: stream holds %v (%v), want %d facts", topic, entries, err, len(ws))
 		}
-		got := reflect.New(reflect.TypeOf(w).Elem()).Interface()
-		dec := json.NewDecoder(bytes.NewReader([]byte(entries[0].Values["payload"].(string))))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(got); err != nil {
-			t.Fatalf("%s: %s does not decode into %T: %v", topic, entries[0].Values["payload"], got, err)
-		}
-		// The time is the publisher's: checked for being recent, then left out.
-		if p, ok := got.(*events.SessionsRevokedPayload); ok {
-			if time.Since(p.RevokedAt) > time.Minute || p.RevokedAt.Location() != time.UTC {
-				t.Errorf("%s: revoked_at %v, want just now in UTC", topic, p.RevokedAt)
+		for i, w := range ws {
+			got := reflect.New(reflect.TypeOf(w).Elem()).Interface()
+			dec := json.NewDecoder(bytes.NewReader([]byte(entries[i].Values["payload"].(string))))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(got); err != nil {
+				t.Fatalf("%s: %s does not decode into %T: %v", topic, entries[i].Values["payload"], got, err)
 			}
-			p.RevokedAt = time.Time{}
-		}
-		if !reflect.DeepEqual(got, w) {
-			t.Errorf("%s:\n got %+v\nwant %+v", topic, got, w)
+			// The time is the publisher's: checked for being recent, then left out.
+			if p, ok := got.(*events.SessionsRevokedPayload); ok {
+				if time.Since(p.RevokedAt) > time.Minute || p.RevokedAt.Location() != time.UTC {
+					t.Errorf("%s: revoked_at %v, want just now in UTC", topic, p.RevokedAt)
+				}
+				p.RevokedAt = time.Time{}
+			}
+			if p, ok := got.(*events.UserDeletedPayload); ok && (time.Since(p.DeletedAt) > time.Minute || p.DeletedAt.Location() != time.UTC) {
+				t.Errorf("%s: deleted_at %v, want just now in UTC", topic, p.DeletedAt)
+			}
+			if !reflect.DeepEqual(got, w) {
+				t.Errorf("%s:\n got %+v\nwant %+v", topic, got, w)
+			}
 		}
 	}
 	for range len(want) {

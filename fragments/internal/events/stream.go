@@ -142,11 +142,18 @@ func (b *Bus) consume(ctx context.Context, g Group, handle func(context.Context,
 	for range g.Topics {
 		streams = append(streams, ">") // facts never handed out to the group
 	}
+	// Claims are looked for at the start and then every quarter of
+	// ClaimIdle, not before every read: a busy stream is read many times a
+	// second, and a fact becomes claimable only after ClaimIdle anyway.
+	var claimed time.Time
 	for ctx.Err() == nil {
-		for _, topic := range g.Topics {
-			if err := b.claim(ctx, g, topic, handle); err != nil {
-				return err
+		if time.Since(claimed) >= g.ClaimIdle/4 {
+			for _, topic := range g.Topics {
+				if err := b.claim(ctx, g, topic, handle); err != nil {
+					return err
+				}
 			}
+			claimed = time.Now()
 		}
 		read, err := b.client.XReadGroup(ctx, &redis.XReadGroupArgs{
 			Group: g.Name, Consumer: g.Consumer, Streams: streams, Count: g.Batch, Block: g.Wait,
@@ -158,11 +165,8 @@ func (b *Bus) consume(ctx context.Context, g Group, handle func(context.Context,
 			return err
 		}
 		for _, s := range read {
-			topic := strings.TrimPrefix(s.Stream, StreamKey(""))
-			for _, m := range s.Messages {
-				if err := b.deliver(ctx, g, topic, m, handle); err != nil {
-					return err
-				}
+			if err := b.deliver(ctx, g, strings.TrimPrefix(s.Stream, StreamKey("")), s.Messages, handle); err != nil {
+				return err
 			}
 		}
 	}
@@ -180,10 +184,8 @@ func (b *Bus) claim(ctx context.Context, g Group, topic string, handle func(cont
 		if err != nil {
 			return err
 		}
-		for _, m := range msgs {
-			if err := b.deliver(ctx, g, topic, m, handle); err != nil {
-				return err
-			}
+		if err := b.deliver(ctx, g, topic, msgs, handle); err != nil {
+			return err
 		}
 		if next == "0-0" {
 			return nil
@@ -192,22 +194,31 @@ func (b *Bus) claim(ctx context.Context, g Group, topic string, handle func(cont
 	}
 }
 
-// deliver hands one fact to handle and acknowledges it when handled. Only
-// Redis errors are returned; a failed handling leaves the fact pending.
-func (b *Bus) deliver(ctx context.Context, g Group, topic string, m redis.XMessage, handle func(context.Context, Entry) error) error {
-	payload, ok := m.Values[payloadField].(string)
-	if ok {
-		if err := handle(ctx, Entry{Topic: topic, ID: m.ID, Payload: []byte(payload)}); err != nil {
-			b.logger.WarnContext(ctx, "handle an event; it will be handed out again", "group", g.Name, "topic", topic, "id", m.ID, "err", err)
-			return nil
+// deliver hands facts of topic to handle, in order, and acknowledges the
+// ones handled in one XACK. Only Redis errors are returned; a failed
+// handling leaves its fact pending.
+func (b *Bus) deliver(ctx context.Context, g Group, topic string, msgs []redis.XMessage, handle func(context.Context, Entry) error) error {
+	done := make([]string, 0, len(msgs))
+	for _, m := range msgs {
+		payload, ok := m.Values[payloadField].(string)
+		if ok {
+			if err := handle(ctx, Entry{Topic: topic, ID: m.ID, Payload: []byte(payload)}); err != nil {
+				b.logger.WarnContext(ctx, "handle an event; it will be handed out again", "group", g.Name, "topic", topic, "id", m.ID, "err", err)
+				continue
+			}
 		}
+		// An entry without a payload is none of ours: acknowledged, so it
+		// does not come back.
+		done = append(done, m.ID)
 	}
-	// An entry without a payload is none of ours: acknowledged, so it
-	// does not come back. A fact handled as the consumer stops is still
-	// acknowledged, or it would be handled twice.
+	if len(done) == 0 {
+		return nil
+	}
+	// Facts handled as the consumer stops are still acknowledged, or they
+	// would be handled twice.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
-	return b.client.XAck(ctx, StreamKey(topic), g.Name, m.ID).Err()
+	return b.client.XAck(ctx, StreamKey(topic), g.Name, done...).Err()
 }
 
 // Tail hands every fact appended to topic's stream from the moment it

@@ -86,8 +86,8 @@ func (s *Store) Apply(ctx context.Context, topic, entryID string, c notification
 				touched(r)
 			}
 		}
-		if t := id(c.TweetGone); t != 0 {
-			rows, err := tx.QueryContext(ctx, `DELETE FROM notifications WHERE tweet_id = ? RETURNING recipient_id`, t)
+		removed := func(query string, arg int64) error {
+			rows, err := tx.QueryContext(ctx, query, arg)
 			if err != nil {
 				return err
 			}
@@ -100,6 +100,19 @@ func (s *Store) Apply(ctx context.Context, topic, entryID string, c notification
 				touched(r)
 			}
 			return rows.Err()
+		}
+		if t := id(c.TweetGone); t != 0 {
+			if err := removed(`DELETE FROM notifications WHERE tweet_id = ? RETURNING recipient_id`, t); err != nil {
+				return err
+			}
+		}
+		if u := id(c.UserGone); u != 0 {
+			if err := removed(`DELETE FROM notifications WHERE recipient_id = ?1 OR actor_id = ?1 RETURNING recipient_id`, u); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM read_marks WHERE recipient_id = ?`, u); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

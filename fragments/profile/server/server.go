@@ -44,6 +44,8 @@ type Deps struct {
 	// Limits counts sign-in and sign-up attempts per client address; nil
 	// limits nothing.
 	Limits *ratelimit.Limiter
+	// Exports are the services whose parts a data export gathers.
+	Exports []ExportSource
 }
 
 type server struct {
@@ -71,6 +73,8 @@ func New(d Deps) http.Handler {
 	s.registerMeAPI(api)
 	s.registerPasswordAPI(api)
 	s.registerAvatarAPI(api)
+	s.registerLeavingAPI(api)
+	s.registerExportAPI(api)
 	r.GET("/profile/avatars/:id/:file", s.avatarFile)
 
 	r.GET("/profile", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/profile/") })
@@ -95,6 +99,9 @@ func New(d Deps) http.Handler {
 	f.POST("/me/sessions/revoke", s.signOutEverywhereFragment)
 	f.POST("/me/avatar", s.avatarFragment)
 	f.DELETE("/me/avatar", s.removeAvatarFragment)
+	f.GET("/settings/account", s.accountSettingsFragment)
+	f.DELETE("/me", s.deleteAccountFragment)
+	r.POST("/profile/settings/export", s.exportPage)
 	return serving.Protect(r)
 }
 

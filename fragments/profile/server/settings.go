@@ -22,7 +22,7 @@ type settingsForm struct {
 // settings is what the settings fragments render from.
 type settings struct {
 	view
-	Password, Sessions, Avatar settingsForm
+	Password, Sessions, Avatar, Export, Delete settingsForm
 }
 
 // settingsView is the settings of the signed-in viewer; false (and the
@@ -176,7 +176,9 @@ func (s *server) settingsPage(c *gin.Context) {
 		p.Main, _ = s.fragment("auth", v)
 	} else {
 		v.User = *v.Viewer
-		p.Main, _ = s.fragment("settings", settings{view: v})
+		main, _ := s.fragment("settings", settings{view: v})
+		account, _ := s.fragment("settings-account", settings{view: v})
+		p.Main = main + account
 	}
 	s.render(c, status, "layout", p)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mattn/go-sqlite3"
 
+	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/sqlite"
 	"murmur/fragments/profile"
@@ -46,12 +47,27 @@ func scanUser(row interface{ Scan(...any) error }, more ...any) (profile.User, e
 	return u, err
 }
 
-// CreateUser inserts an account; a taken handle (in any case) is a Conflict.
+// CreateUser inserts an account; a taken handle (in any case) is a
+// Conflict, and so is the handle of an account deleted while it is still
+// reserved. A new account's id is above every id an account ever had, a
+// deleted one's included.
 func (s *Store) CreateUser(ctx context.Context, n profile.NewUser) (profile.User, error) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	res, err := s.Exec(ctx,
-		`INSERT INTO users (handle, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)`,
-		n.Handle, n.DisplayName, n.PasswordHash, now.UnixMilli())
+	var id int64
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+		var until sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT max(reserved_until) FROM deleted_users WHERE handle = ? AND reserved_until > ?`,
+			n.Handle, now.UnixMilli()).Scan(&until); err != nil {
+			return err
+		}
+		if until.Valid {
+			return fault.New(fault.Conflict, "The handle @%s belonged to an account that was deleted; it is reserved until %s. Try another one.",
+				n.Handle, time.UnixMilli(until.Int64).UTC().Format("2 January 2006"))
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO users (id, handle, display_name, password_hash, created_at)
+			VALUES (1 + max(coalesce((SELECT max(id) FROM users), 0), coalesce((SELECT max(user_id) FROM deleted_users), 0)), ?, ?, ?, ?)
+			RETURNING id`, n.Handle, n.DisplayName, n.PasswordHash, now.UnixMilli()).Scan(&id)
+	})
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
 		return profile.User{}, fault.New(fault.Conflict, "The handle @%s is taken. Try another one.", n.Handle)
@@ -59,11 +75,64 @@ func (s *Store) CreateUser(ctx context.Context, n profile.NewUser) (profile.User
 	if err != nil {
 		return profile.User{}, err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return profile.User{}, err
-	}
 	return profile.User{ID: strconv.FormatInt(id, 10), Handle: n.Handle, DisplayName: n.DisplayName, CreatedAt: now}, nil
+}
+
+// DeleteUser deletes an account and its profile picture, and remembers
+// the deletion: the id (never given again, its tokens refused for good)
+// and the handle, reserved until reservedUntil. It returns the user as it
+// was.
+func (s *Store) DeleteUser(ctx context.Context, id string, at, reservedUntil time.Time) (profile.User, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return profile.User{}, fault.New(fault.NotFound, "No such user.")
+	}
+	var u profile.User
+	err := sqlite.InTx(ctx, s.DB, func(tx *sql.Tx) error {
+		var err error
+		u, err = scanUser(tx.QueryRowContext(ctx, `DELETE FROM users WHERE id = ? RETURNING `+userColumns, n))
+		if fault.Is(err, fault.NotFound) {
+			return fault.New(fault.NotFound, "No such user.")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM avatars WHERE user_id = ?`, n); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO deleted_users (user_id, handle, deleted_at, reserved_until) VALUES (?, ?, ?, ?)`,
+			n, u.Handle, at.UnixMilli(), reservedUntil.UnixMilli())
+		return err
+	})
+	return u, err
+}
+
+// Unannounced are the deletions whose user.deleted fact has not reached
+// the event stream yet, oldest first.
+func (s *Store) Unannounced(ctx context.Context) ([]profile.Deletion, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT user_id, handle, deleted_at FROM deleted_users WHERE announced_at IS NULL ORDER BY deleted_at LIMIT 100`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []profile.Deletion
+	for rows.Next() {
+		var d profile.Deletion
+		var id, at int64
+		if err := rows.Scan(&id, &d.Handle, &at); err != nil {
+			return nil, err
+		}
+		d.UserID, d.DeletedAt = strconv.FormatInt(id, 10), time.UnixMilli(at).UTC()
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// MarkAnnounced records that a deletion's fact is in the event stream.
+func (s *Store) MarkAnnounced(ctx context.Context, id string, at time.Time) error {
+	n, _ := parseID(id)
+	_, err := s.Exec(ctx, `UPDATE deleted_users SET announced_at = ? WHERE user_id = ?`, at.UnixMilli(), n)
+	return err
 }
 
 // UserByHandle finds a user by (lower-case) handle.
@@ -175,14 +244,16 @@ func (s *Store) RevokeSessions(ctx context.Context, id, newHash string) (profile
 	return u, err
 }
 
-// TokenVersion is a user's current token version; NotFound for no one.
+// TokenVersion is a user's current token version (events.DeletedTokenVersion
+// for a deleted account); NotFound for no one.
 func (s *Store) TokenVersion(ctx context.Context, id string) (int64, error) {
 	n, ok := parseID(id)
 	if !ok {
 		return 0, fault.New(fault.NotFound, "No such user.")
 	}
 	var v int64
-	err := s.DB.QueryRowContext(ctx, `SELECT token_version FROM users WHERE id = ?`, n).Scan(&v)
+	err := s.DB.QueryRowContext(ctx, `SELECT token_version FROM users WHERE id = ?
+		UNION ALL SELECT ? FROM deleted_users WHERE user_id = ?`, n, events.DeletedTokenVersion, n).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fault.New(fault.NotFound, "No such user.")
 	}

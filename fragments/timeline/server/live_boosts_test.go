@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,7 @@ func TestRepliesArePushedByTheHomeRule(t *testing.T) {
 	e.mustFollow(t, cyd, ada, true)
 	e.mustFollow(t, cyd, bob, true)
 	byBob, byZed, byCyd, byAda := e.mustPost(t, bob, "bob asks"), e.mustPost(t, zed, "zed asks"), e.mustPost(t, cyd, "cyd asks"), e.mustPost(t, ada, "ada asks")
+	before := []string{byBob, byZed, byCyd, byAda}
 	stream := e.socket(t, "/timeline/api/stream", cyd)
 	time.Sleep(200 * time.Millisecond)
 
@@ -132,7 +134,10 @@ func TestRepliesArePushedByTheHomeRule(t *testing.T) {
 	for _, c := range []struct{ to, text string }{{byBob, "to bob"}, {byCyd, "to cyd"}, {byAda, "to herself"}} {
 		want := reply(c.to, c.text)
 		m := readStreamed(t, stream)
-		for m.Event == "replies.changed" { // the count of the answered tweet, when cyd sees it
+		// Skipped: the count of the answered tweet, when cyd sees it, and
+		// the news of the tweets posted before the socket opened, should
+		// it come late.
+		for m.Event == "replies.changed" || m.Event == "tweet.created" && slices.Contains(before, m.Tweet.ID) {
 			m = readStreamed(t, stream)
 		}
 		if m.Event != "tweet.created" || m.Tweet.ID != want {

@@ -320,7 +320,10 @@ func TestTweetPageOnItsOwn(t *testing.T) {
 		t.Fatalf("own page = %d %s", page.Status, body)
 	}
 	for _, want := range []string{`data-testid="focus-tweet"`, "hello world", "hello ada", `data-testid="nav-me"`, "@ada </textarea>",
-		`href="/tweets/u/bob/status/` + reply.ID + `"`} {
+		`href="/tweets/u/bob/status/` + reply.ID + `"`,
+		// The tweet large has the card's actions: like and boost (bob is
+		// not its author: no delete).
+		`hx-put="/tweets/frag/tweets/` + root.ID + `/like"`, `hx-put="/tweets/frag/tweets/` + root.ID + `/boost"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("own tweet page lacks %q", want)
 		}

@@ -86,6 +86,7 @@ func New(d Deps) http.Handler {
 	s.registerBoostsAPI(api)
 	s.registerMediaAPI(api)
 	s.registerFeedAPI(api)
+	s.registerExportAPI(api)
 
 	r.GET("/tweets", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/tweets/") })
 	r.GET("/tweets/", s.homePage)

@@ -29,8 +29,10 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	graph := follow.NewGraph(st, rt.People(), rt.Bus)
+	go graph.ConsumeDeletions(ctx, rt.Bus, rt.Logger)
 	return server.New(server.Deps{
-		Graph:          follow.NewGraph(st, rt.People(), rt.Bus),
+		Graph:          graph,
 		Verifier:       verifier,
 		Logger:         rt.Logger,
 		Metrics:        rt.Metrics,

@@ -39,6 +39,7 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger), tweets.WithFeedMemo(memo),
 		tweets.WithRelations(relations.New(rt.Config.FollowURL)))
 	go svc.RunMediaCleanup(ctx, time.Hour)
+	go svc.ConsumeDeletions(ctx, rt.Bus)
 	return server.New(server.Deps{
 		Tweets:         svc,
 		People:         directory,
