@@ -55,7 +55,7 @@ func TestDeletedAccountIsGoneEverywhereEvenFromAServiceThatWasDown(t *testing.T)
 	ann, bob, cat := NewClient(s.URL()), NewClient(s.URL()), NewClient(s.URL())
 	annU := ann.MustSignUp(t, "ann", "password-ann", "Ann")
 	bobU := bob.MustSignUp(t, "bob", "password-bob", "Bob")
-	cat.MustSignUp(t, "cat", "password-cat", "Cat")
+	catU := cat.MustSignUp(t, "cat", "password-cat", "Cat")
 
 	var annTweet, bobTweet, catReply, annReply map[string]any
 	ann.MustJSON(t, 201, "POST", "/tweets/api/tweets", map[string]any{"text": "ann was here", "media_ids": []string{mustUploadImage(t, ann)}}, &annTweet)
@@ -74,6 +74,7 @@ func TestDeletedAccountIsGoneEverywhereEvenFromAServiceThatWasDown(t *testing.T)
 		{ann, "PUT", "/follow/api/following/" + bobU.ID},
 		{bob, "PUT", "/follow/api/following/" + annU.ID},
 		{cat, "PUT", "/follow/api/following/" + annU.ID},
+		{ann, "PUT", "/follow/api/mutes/" + catU.ID},
 	} {
 		if status, body, _ := w.c.Do(t, w.method, w.path, nil); status != http.StatusNoContent {
 			t.Fatalf("%s %s: %d %s", w.method, w.path, status, body)
@@ -242,6 +243,8 @@ func checkExport(t *testing.T, ann *Client, annU, bobU User, annTweet map[string
 	var fo struct {
 		Following []map[string]any `json:"following"`
 		Followers []map[string]any `json:"followers"`
+		Blocked   []map[string]any `json:"blocked"`
+		Muted     []map[string]any `json:"muted"`
 	}
 	for name, into := range map[string]any{"profile.json": &prof, "tweets.json": &tw, "follow.json": &fo} {
 		if err := json.Unmarshal(files[name], into); err != nil {
@@ -254,7 +257,8 @@ func checkExport(t *testing.T, ann *Client, annU, bobU User, annTweet map[string
 	if len(tw.Tweets) != 2 || len(tw.Likes) != 1 || len(tw.Boosts) != 1 {
 		t.Errorf("tweets.json: %d tweets, %d likes, %d boosts; want 2, 1, 1", len(tw.Tweets), len(tw.Likes), len(tw.Boosts))
 	}
-	if len(fo.Following) != 1 || str(fo.Following[0], "handle") != "bob" || len(fo.Followers) != 2 {
+	if len(fo.Following) != 1 || str(fo.Following[0], "handle") != "bob" || len(fo.Followers) != 2 ||
+		len(fo.Muted) != 1 || str(fo.Muted[0], "handle") != "cat" || fo.Blocked == nil || len(fo.Blocked) != 0 {
 		t.Errorf("follow.json: %+v", fo)
 	}
 	img := annTweet["media"].([]any)[0].(map[string]any)

@@ -53,6 +53,9 @@ type Stats struct {
 type IDPage struct {
 	IDs  []string
 	Next string
+	// Hidden is set on a page of FollowingIDs only: the people whose tweets
+	// and boosts stay out of the home (see Graph.FollowingIDs).
+	Hidden []string
 }
 
 // Page is one page of people and the cursor of the next ("" at the end).
@@ -87,6 +90,20 @@ type Store interface {
 	// MostFollowed lists people with followers, most followed first, leaving
 	// out userID (may be ""), whom userID already follows and skip.
 	MostFollowed(ctx context.Context, userID string, limit int, skip []string) ([]string, error)
+
+	// Block records a block and ends the follows between the two both
+	// ways, in one transaction; Unblock lifts it. Mute and Unmute likewise.
+	// Each reports whether it changed anything.
+	Block(ctx context.Context, blocker, blocked string) (BlockResult, error)
+	Unblock(ctx context.Context, blocker, blocked string) (bool, error)
+	Mute(ctx context.Context, muter, muted string) (bool, error)
+	Unmute(ctx context.Context, muter, muted string) (bool, error)
+	// Relation tells how userID stands with other.
+	Relation(ctx context.Context, userID, other string) (Relation, error)
+	// Blocked and Muted list whom userID blocked and muted, newest first.
+	Blocked(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
+	Muted(ctx context.Context, userID string, limit int, cursor string) (IDPage, error)
+
 	// EraseUser removes everything the graph keeps of a deleted account
 	// (follows both ways, counts, versions) and returns how many rows
 	// went: 0 when nothing was left.
@@ -187,6 +204,9 @@ func (g *Graph) Follow(ctx context.Context, viewerID, userID string) (bool, erro
 		return false, nil
 	}
 	if _, err := g.User(ctx, userID); err != nil {
+		return false, err
+	}
+	if err := g.refuseBlocked(ctx, viewerID, userID); err != nil {
 		return false, err
 	}
 	created, err := g.store.Follow(ctx, viewerID, userID)
@@ -344,6 +364,13 @@ func (g *Graph) suggest(ctx context.Context, viewerID string, limit int, skip []
 	skip = slices.DeleteFunc(slices.Clone(skip), func(id string) bool { return !ValidID(id) })
 	var ids []string
 	if viewerID != "" {
+		// Nobody the viewer hides (muted, blocked, blocking them) is
+		// suggested: the hidden set comes with a one-id page of the home list.
+		page, _, err := g.store.FollowingIDs(ctx, viewerID, 1, "")
+		if err != nil {
+			return nil, err
+		}
+		skip = append(skip, page.Hidden...)
 		fof, err := g.store.FollowedByFollowees(ctx, viewerID, limit, skip)
 		if err != nil {
 			return nil, err

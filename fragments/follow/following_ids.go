@@ -15,11 +15,15 @@ type FollowingVersion int64
 
 // FollowingIDs lists the ids of whom userID follows, most recently followed
 // first, without looking anyone up: what the timeline service needs to
-// assemble a home feed. It also returns the version of the list it read.
-// An id that names no one follows no one.
+// assemble a home feed. It is the home's list: whom userID muted is left
+// out (whom they blocked, or who blocked them, they no longer follow), and
+// each page carries the hidden set, everyone whose tweets and boosts stay
+// out of the home: muted, blocked, or blocking userID. It also returns the
+// version of the list it read, which blocks and mutes change too. An id
+// that names no one follows no one.
 func (g *Graph) FollowingIDs(ctx context.Context, userID string, limit int, cursor string) (IDPage, FollowingVersion, error) {
 	if !ValidID(userID) {
-		return IDPage{IDs: []string{}}, 0, nil
+		return IDPage{IDs: []string{}, Hidden: []string{}}, 0, nil
 	}
 	if limit <= 0 {
 		limit = MaxIDPageSize

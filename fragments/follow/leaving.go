@@ -45,22 +45,25 @@ type ExportedEdge struct {
 }
 
 // Export is everything the graph keeps of one person, for them to take
-// away. It is the one place that lists what follow keeps: whom they block
-// and mute join it as fields of their own once the graph keeps them.
+// away. It is the one place that lists what follow keeps. Who blocked or
+// muted them is the others' to keep, and not in it.
 type Export struct {
 	Following []ExportedEdge `json:"following"`
 	Followers []ExportedEdge `json:"followers"`
+	// Blocked and Muted are whom they blocked and muted.
+	Blocked []ExportedEdge `json:"blocked"`
+	Muted   []ExportedEdge `json:"muted"`
 }
 
-// Export gathers whom the user follows and who follows them, oldest first,
-// with who each person is now.
+// Export gathers whom the user follows, who follows them, and whom they
+// blocked and muted, oldest first, with who each person is now.
 func (g *Graph) Export(ctx context.Context, userID string) (Export, error) {
 	e, err := g.store.Export(ctx, userID)
 	if err != nil {
 		return Export{}, err
 	}
 	var ids []string
-	for _, l := range [][]ExportedEdge{e.Following, e.Followers} {
+	for _, l := range [][]ExportedEdge{e.Following, e.Followers, e.Blocked, e.Muted} {
 		for _, x := range l {
 			ids = append(ids, x.UserID)
 		}
@@ -69,7 +72,7 @@ func (g *Graph) Export(ctx context.Context, userID string) (Export, error) {
 	if err != nil {
 		return Export{}, err
 	}
-	for _, l := range [][]ExportedEdge{e.Following, e.Followers} {
+	for _, l := range [][]ExportedEdge{e.Following, e.Followers, e.Blocked, e.Muted} {
 		for i := range l {
 			if p, ok := known[l[i].UserID]; ok {
 				l[i].Handle, l[i].DisplayName = p.Handle, p.DisplayName

@@ -7,10 +7,12 @@ package notifications
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strconv"
 	"time"
 
+	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/events"
 	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/people"
@@ -94,9 +96,10 @@ type Store interface {
 	// List is a page of the recipient's notifications, newest first, after
 	// the cursor (a notification id; empty for the newest), and the cursor
 	// of the next page (empty at the end).
-	List(ctx context.Context, recipientID string, limit int, cursor string) ([]Notification, string, error)
+	// List and Unread leave out notifications by anyone in hidden.
+	List(ctx context.Context, recipientID string, limit int, cursor string, hidden []string) ([]Notification, string, error)
 	// Unread counts the recipient's notifications not marked read.
-	Unread(ctx context.Context, recipientID string) (int, error)
+	Unread(ctx context.Context, recipientID string, hidden []string) (int, error)
 	// MarkRead marks the recipient's notifications up to the id read; it
 	// never marks less than was marked before.
 	MarkRead(ctx context.Context, recipientID, upTo string) error
@@ -122,6 +125,8 @@ type Inbox struct {
 	store     Store
 	directory Directory
 	announce  Announcer
+	hiddenSet Hidden
+	logger    *slog.Logger
 }
 
 // NewInbox returns an inbox on a store, reading people from directory and
@@ -207,7 +212,7 @@ func (in *Inbox) List(ctx context.Context, viewerID string, limit int, cursor st
 	if cursor != "" && !ValidID(cursor) {
 		return Page{}, fault.New(fault.Invalid, "This cursor was not given out by this list.")
 	}
-	ns, next, err := in.store.List(ctx, viewerID, limit, cursor)
+	ns, next, err := in.store.List(ctx, viewerID, limit, cursor, in.hidden(ctx, viewerID))
 	if err != nil {
 		return Page{}, err
 	}
@@ -230,7 +235,39 @@ func (in *Inbox) List(ctx context.Context, viewerID string, limit int, cursor st
 
 // Unread counts the viewer's unread notifications.
 func (in *Inbox) Unread(ctx context.Context, viewerID string) (int, error) {
-	return in.store.Unread(ctx, viewerID)
+	return in.store.Unread(ctx, viewerID, in.hidden(ctx, viewerID))
+}
+
+// Hidden is the follow service's hidden set of a viewer: whom they muted
+// or blocked and who blocked them (relations.Client.Hidden).
+type Hidden interface {
+	Hidden(ctx context.Context, v auth.Viewer) ([]string, error)
+}
+
+// WithHidden makes the inbox leave out notifications by people the viewer
+// hides, read from follow on every list and count: nothing is kept, so a
+// block or mute counts at once and no lost event can undo it.
+func (in *Inbox) WithHidden(h Hidden, logger *slog.Logger) *Inbox {
+	in.hiddenSet, in.logger = h, logger
+	return in
+}
+
+// hidden is the hidden set of viewerID when the request is theirs (the
+// viewer in ctx, with their token); none otherwise. When follow cannot be
+// reached the notifications show unfiltered rather than not at all.
+func (in *Inbox) hidden(ctx context.Context, viewerID string) []string {
+	if in.hiddenSet == nil {
+		return nil
+	}
+	v, ok := auth.ViewerFrom(ctx)
+	if !ok || v.ID != viewerID || v.Token == "" {
+		return nil
+	}
+	ids, err := in.hiddenSet.Hidden(ctx, v)
+	if err != nil && in.logger != nil {
+		in.logger.WarnContext(ctx, "read the hidden set", "err", err)
+	}
+	return ids
 }
 
 // MarkRead marks the viewer's notifications up to the id read, and tells

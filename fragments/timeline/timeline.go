@@ -106,8 +106,11 @@ type Page struct {
 // FeedQuery asks the tweets service for a page of some authors' tweets.
 type FeedQuery struct {
 	Authors []string
-	Sort    string
-	Cursor  string
+	// Hidden are the people whose tweets and boosts stay out of the home
+	// even when someone of Authors boosts them (muted, blocked, blocking).
+	Hidden []string
+	Sort   string
+	Cursor string
 	// After keeps only tweets newer than this id (recent only).
 	After string
 	Limit int
@@ -144,8 +147,16 @@ type Tweets interface {
 
 // Graph is the follow service as the timeline uses it.
 type Graph interface {
-	// Following lists the ids of everyone the caller follows.
-	Following(ctx context.Context, c Caller) ([]string, error)
+	// Following lists the ids of everyone the caller follows and has not
+	// muted, and the caller's hidden set.
+	Following(ctx context.Context, c Caller) (Followees, error)
+}
+
+// Followees are whom the caller follows, as far as their home goes: IDs,
+// less whom they muted, and Hidden, everyone whose tweets and boosts stay
+// out of their home (whom they muted or blocked, who blocked them).
+type Followees struct {
+	IDs, Hidden []string
 }
 
 // Homes reads home timelines.
@@ -166,12 +177,15 @@ func ValidSort(s string) bool { return s == "" || s == SortRecent || s == SortPo
 // here depends on an event having arrived. It fails when follow does: the
 // live side (Newer, Newest) needs the whole home, while a page a person
 // reads settles for a partial one (see homeAuthors).
-func (h *Homes) Authors(ctx context.Context, c Caller) ([]string, error) {
-	ids, err := h.graph.Following(ctx, c)
+//
+// hidden is the caller's hidden set (see Followees), which the feed query
+// carries so that boosts of those people's tweets stay out too.
+func (h *Homes) Authors(ctx context.Context, c Caller) (authors, hidden []string, err error) {
+	f, err := h.graph.Following(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return append(ids, c.ViewerID), nil
+	return append(f.IDs, c.ViewerID), f.Hidden, nil
 }
 
 // Home returns a page of the caller's home timeline in the given order.
@@ -208,12 +222,12 @@ func (h *Homes) HomeCards(ctx context.Context, c Caller, sort, cursor string, li
 // follow service cannot be reached, the caller's own tweets still can be:
 // the home degrades to them alone (partial) instead of failing whole, and
 // says so. Any other failure of follow fails the read.
-func (h *Homes) homeAuthors(ctx context.Context, c Caller) (authors []string, partial bool, err error) {
-	authors, err = h.Authors(ctx, c)
+func (h *Homes) homeAuthors(ctx context.Context, c Caller) (authors, hidden []string, partial bool, err error) {
+	authors, hidden, err = h.Authors(ctx, c)
 	if fault.Is(err, fault.Unavailable) && ctx.Err() == nil {
-		return []string{c.ViewerID}, true, nil
+		return []string{c.ViewerID}, nil, true, nil
 	}
-	return authors, false, err
+	return authors, hidden, false, err
 }
 
 // query is the feed query of a page of the caller's home, and whether it
@@ -228,22 +242,22 @@ func (h *Homes) query(ctx context.Context, c Caller, sort, cursor string, limit 
 	if limit <= 0 {
 		limit = DefaultPageSize
 	}
-	authors, partial, err := h.homeAuthors(ctx, c)
+	authors, hidden, partial, err := h.homeAuthors(ctx, c)
 	if err != nil {
 		return FeedQuery{}, false, err
 	}
-	return FeedQuery{Authors: authors, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)}, partial, nil
+	return FeedQuery{Authors: authors, Hidden: hidden, Sort: sort, Cursor: cursor, Limit: min(limit, MaxPageSize)}, partial, nil
 }
 
 // Newer returns up to limit entries of the caller's home placed after
 // after ("0" for any; a tweet's id or a boost's), newest first: what a
 // socket that was away missed.
 func (h *Homes) Newer(ctx context.Context, c Caller, after string, limit int) ([]Tweet, error) {
-	authors, err := h.Authors(ctx, c)
+	authors, hidden, err := h.Authors(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	q := FeedQuery{Authors: authors, Sort: SortRecent, Limit: min(max(limit, 1), MaxPageSize)}
+	q := FeedQuery{Authors: authors, Hidden: hidden, Sort: SortRecent, Limit: min(max(limit, 1), MaxPageSize)}
 	if after != "0" {
 		q.After = after
 	}
@@ -255,11 +269,11 @@ func (h *Homes) Newer(ctx context.Context, c Caller, after string, limit int) ([
 // id, or a boost's), "0" when it is empty. Like Newer it never settles for a partial home: a live socket
 // starts only from the whole of it.
 func (h *Homes) Newest(ctx context.Context, c Caller) (string, error) {
-	authors, err := h.Authors(ctx, c)
+	authors, hidden, err := h.Authors(ctx, c)
 	if err != nil {
 		return "0", err
 	}
-	p, err := h.tweets.Feed(ctx, c, FeedQuery{Authors: authors, Sort: SortRecent, Limit: 1})
+	p, err := h.tweets.Feed(ctx, c, FeedQuery{Authors: authors, Hidden: hidden, Sort: SortRecent, Limit: 1})
 	if err != nil || len(p.Tweets) == 0 {
 		return "0", err
 	}

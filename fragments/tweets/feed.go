@@ -57,6 +57,10 @@ type FeedQuery struct {
 	// AuthorsKey is the name of Authors (authorset.Name) when the caller
 	// gave one: the memo names the query by it instead of hashing the list.
 	AuthorsKey string
+	// Hidden are people none of whose tweets are entries, as their own or
+	// boosted by an author, and whose boosts are none either: the
+	// reader's muted and blocked people and those who blocked the reader.
+	Hidden []string
 }
 
 // FeedRequest is what a caller asks of Feed, in the words of the API.
@@ -67,6 +71,8 @@ type FeedRequest struct {
 	// stands for the list remembered, and a list not (or no longer)
 	// remembered is a Precondition fault: send it again with Authors.
 	AuthorsKey string
+	// Hidden: see FeedQuery.Hidden.
+	Hidden []string
 	// Sort is SortRecent (the default) or SortPopular.
 	Sort string
 	// Cursor is the Next of the previous page, "" for the first.
@@ -144,7 +150,11 @@ func (s *Service) resolveAuthors(r *FeedRequest) error {
 // feedQuery checks a request and turns it into a query, its authors as
 // given (readFeed drops repeats and empty ids).
 func feedQuery(r FeedRequest, viewer auth.Viewer) (FeedQuery, error) {
-	q := FeedQuery{Authors: r.Authors, Limit: max(1, min(r.Limit, 100)), ViewerID: viewer.ID, AuthorsKey: r.AuthorsKey}
+	q := FeedQuery{Authors: r.Authors, Limit: max(1, min(r.Limit, 100)), ViewerID: viewer.ID, AuthorsKey: r.AuthorsKey,
+		Hidden: uniqueAuthors(r.Hidden)}
+	if len(r.Hidden) > MaxFeedAuthors {
+		return q, fault.New(fault.Invalid, "At most %d hidden people in one feed.", MaxFeedAuthors)
+	}
 	switch r.Sort {
 	case "", SortRecent:
 	case SortPopular:
@@ -177,6 +187,10 @@ func feedQuery(r FeedRequest, viewer auth.Viewer) (FeedQuery, error) {
 // readFeed reads a page of a feed from the store, authors not filled in.
 func (s *Service) readFeed(ctx context.Context, q FeedQuery) (Page, error) {
 	q.Authors = uniqueAuthors(q.Authors)
+	if len(q.Hidden) > 0 {
+		// Their own tweets stay out too, whoever listed them.
+		q.Authors = slices.DeleteFunc(q.Authors, func(a string) bool { return slices.Contains(q.Hidden, a) })
+	}
 	if len(q.Authors) == 0 {
 		return Page{Tweets: []Tweet{}}, nil
 	}

@@ -173,14 +173,18 @@ func raise(v *atomic.Uint64, n uint64) {
 }
 
 // key is the memo's name for q: its order, position, bounds, page size,
-// reader and authors. It names the authors as the request lists
+// reader, hidden set and authors. The hidden set is named as listed, like
+// the authors: a block or mute changes it and so the key. It names the authors as the request lists
 // them, repeats and order included, rather than as a set: the timeline
 // lists a home's authors in the same order on every read (follow's order,
 // then the reader), and sorting a thousand ids to name the set would cost
 // every read more than the rest of a remembered page. The same set in
 // another order is another key: a page read once more, never a wrong one.
 func (q FeedQuery) key() feedKey {
-	size := 1 + 5*binary.MaxVarintLen64 + len(q.ViewerID)
+	size := 1 + 6*binary.MaxVarintLen64 + len(q.ViewerID)
+	for _, h := range q.Hidden {
+		size += binary.MaxVarintLen64 + len(h)
+	}
 	for _, a := range q.Authors {
 		size += binary.MaxVarintLen64 + len(a)
 	}
@@ -197,6 +201,11 @@ func (q FeedQuery) key() feedKey {
 	// The reader: the home rule lets their own replies in.
 	b = binary.AppendUvarint(b, uint64(len(q.ViewerID)))
 	b = append(b, q.ViewerID...)
+	b = binary.AppendUvarint(b, uint64(len(q.Hidden)))
+	for _, h := range q.Hidden {
+		b = binary.AppendUvarint(b, uint64(len(h)))
+		b = append(b, h...)
+	}
 	if q.AuthorsKey != "" {
 		// The list's own name: a hash of it, in the same order.
 		b = append(b, 1)

@@ -286,6 +286,8 @@ type Service struct {
 	ids     *IDs
 	now     func() time.Time
 	logger  *slog.Logger
+	// relations tells whether a block stands between two people (nil: never).
+	relations Relations
 	// feedGroup is how many authors one store query of a feed reads.
 	feedGroup int
 	// feedMemo is how many feed pages memo keeps; memo is nil when it is 0.
@@ -309,6 +311,11 @@ func WithFeedGroup(n int) Option { return func(s *Service) { s.feedGroup = max(1
 func WithFeedMemo(pages int) Option {
 	return func(s *Service) { s.feedMemo = max(0, pages) }
 }
+
+// WithRelations makes the service ask, before a like, a reply or a boost,
+// whether a block stands between the viewer and the tweet's author (see
+// internal/relations); without it nothing is refused for a block.
+func WithRelations(r Relations) Option { return func(s *Service) { s.relations = r } }
 
 // WithLogger makes the service log through l.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
@@ -360,6 +367,9 @@ func (s *Service) Reply(ctx context.Context, author auth.Viewer, inReplyTo, text
 	parent, ok := ParseID(inReplyTo)
 	if !ok {
 		return Tweet{}, fault.New(fault.Invalid, "in_reply_to_id must be a tweet id.")
+	}
+	if err := s.refuseBlocked(ctx, author, inReplyTo, "reply to"); err != nil {
+		return Tweet{}, err
 	}
 	return s.post(ctx, author, text, media, parent)
 }
@@ -486,6 +496,11 @@ func (s *Service) Delete(ctx context.Context, id string, by auth.Viewer) error {
 // SetLike likes (or unlikes) a tweet for the viewer; asking for the state
 // it is already in changes nothing and announces nothing.
 func (s *Service) SetLike(ctx context.Context, tweetID string, by auth.Viewer, liked bool) (Like, error) {
+	if liked {
+		if err := s.refuseBlocked(ctx, by, tweetID, "like"); err != nil {
+			return Like{}, err
+		}
+	}
 	l, err := s.store.SetLike(ctx, tweetID, by.ID, liked, s.now().UTC())
 	if l.Changed || err != nil {
 		s.memo.likesChanged(l.AuthorID)
@@ -514,6 +529,11 @@ func (s *Service) SetLike(ctx context.Context, tweetID string, by auth.Viewer, l
 // tweet is allowed, as on Twitter: it shows in no home twice, since those
 // who see the boost also see the original.
 func (s *Service) SetBoost(ctx context.Context, tweetID string, by auth.Viewer, boosted bool) (Boost, error) {
+	if boosted {
+		if err := s.refuseBlocked(ctx, by, tweetID, "boost"); err != nil {
+			return Boost{}, err
+		}
+	}
 	at := s.now().UTC().Truncate(time.Millisecond)
 	b, err := s.store.SetBoost(ctx, NewBoost{NewID: s.ids.Next, TweetID: tweetID, UserID: by.ID, Boosted: boosted, At: at})
 	if b.Changed || err != nil {

@@ -17,7 +17,7 @@ type exportOutput struct{ Body follow.Export }
 func (s *server) registerExportAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "export-me", Method: http.MethodGet, Path: "/follow/api/me/export",
-		Summary: "Whom I follow and who follows me (for the data export)",
+		Summary: "Whom I follow, who follows me, whom I blocked and muted (for the data export)",
 		Description: "Everything follow keeps of the caller, oldest first. profile's POST /profile/api/me/export puts it " +
 			"in the export's zip.",
 		Tags: []string{"following"}, Security: jsonapi.Security, Errors: []int{401},

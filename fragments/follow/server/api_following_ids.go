@@ -23,6 +23,12 @@ type IDList struct {
 	Next  *string  `json:"next" doc:"Pass back as ?cursor= for the next page; null at the end."`
 }
 
+// FollowingIDList is a page of the home's followee ids and its hidden set.
+type FollowingIDList struct {
+	IDList
+	Hidden []string `json:"hidden" example:"[\"13\"]" doc:"Everyone whose tweets and boosts stay out of the user's home: whom they muted or blocked and who blocked them (the same on every page)."`
+}
+
 // idListInput takes If-None-Match alone rather than embedding
 // conditional.Params: a list has no modification time, and Params would
 // answer an If-Modified-Since of any date with 304.
@@ -35,7 +41,7 @@ type idListInput struct {
 
 type idListOutput struct {
 	ETag string `header:"ETag" doc:"Strong: the same tag always comes with the same list. Send it back as If-None-Match."`
-	Body IDList
+	Body FollowingIDList
 }
 
 // registerFollowingIDsAPI adds the bare list of whom someone follows, the
@@ -47,9 +53,10 @@ func (s *server) registerFollowingIDsAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-following-ids", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/following/ids",
 		Summary: "Ids of whom a user follows",
-		Description: "Most recently followed first, up to 5000 a page (1000 unless limit says otherwise). An id that names no one follows no one (an empty list).\n\n" +
+		Description: "Most recently followed first, up to 5000 a page (1000 unless limit says otherwise). An id that names no one follows no one (an empty list). " +
+			"It is the home's list: whom the user muted is left out, and `hidden` names everyone whose tweets and boosts stay out of the home.\n\n" +
 			"Every answer carries a strong `ETag` for its page (user, `limit` and `cursor`), which changes as soon as the user " +
-			"follows or unfollows anyone (and only then). Send it back in `If-None-Match`: while the list is unchanged the " +
+			"follows, unfollows, blocks, unblocks, mutes or unmutes anyone, or is blocked or unblocked (and only then). Send it back in `If-None-Match`: while the list is unchanged the " +
 			"answer is `304 Not Modified`, with no body, and the page kept from before is current.",
 		Tags: []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 422},
 		Responses: map[string]*huma.Response{
@@ -87,7 +94,7 @@ func (s *server) listFollowingIDs(ctx context.Context, in *idListInput) (*idList
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}
-	out := IDList{Items: page.IDs, Next: jsonapi.Next(page.Next)}
+	out := FollowingIDList{IDList: IDList{Items: page.IDs, Next: jsonapi.Next(page.Next)}, Hidden: page.Hidden}
 	return &idListOutput{ETag: quoted(followingETag(version, in.Limit, in.Cursor)), Body: out}, nil
 }
 

@@ -49,6 +49,8 @@ type button struct {
 	view
 	ID        string
 	Following bool
+	// Barred: a block stands between the viewer and them (either way).
+	Barred bool
 }
 
 // Self reports whether the button would be for the viewer themself.
@@ -71,12 +73,16 @@ type list struct {
 	Next, MoreURL      string
 }
 
-// card is a person's counts and follow button.
+// card is a person's counts and follow button, and the viewer's block
+// and mute of them.
 type card struct {
 	view
-	Person people.Person
-	Stats  follow.Stats
-	Button button
+	Person   people.Person
+	Stats    follow.Stats
+	Button   button
+	Relation follow.Relation
+	// Confirm asks "block them?" in place of the actions.
+	Confirm bool
 }
 
 // suggestions is the who-to-follow widget.
@@ -192,7 +198,12 @@ func (s *server) card(c *gin.Context, v view, p people.Person) (card, error) {
 	if err != nil {
 		return card{}, err
 	}
-	return card{view: v, Person: p, Stats: st, Button: button{view: v, ID: p.ID, Following: st.FollowedByMe}}, nil
+	r, err := s.Graph.Relation(c.Request.Context(), v.viewerID(), p.ID)
+	if err != nil {
+		return card{}, err
+	}
+	return card{view: v, Person: p, Stats: st, Relation: r,
+		Button: button{view: v, ID: p.ID, Following: st.FollowedByMe, Barred: r.Either()}}, nil
 }
 
 // userByHandle finds the person a fragment's URL names, answering 404 with

@@ -59,6 +59,7 @@ func New(d Deps) http.Handler {
 	s.registerFollowingAPI(api)
 	s.registerUsersAPI(api)
 	s.registerFollowingIDsAPI(api)
+	s.registerBlocksAPI(api)
 	s.registerExportAPI(api)
 
 	r.GET("/follow", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/follow/") })
@@ -73,6 +74,12 @@ func New(d Deps) http.Handler {
 	f.GET("/users/:handle/followers", s.followersFragment)
 	f.GET("/users/:handle/following", s.followingFragment)
 	f.GET("/who-to-follow", s.whoToFollowFragment)
+	f.GET("/blocks/:user_id/confirm", s.blockConfirmFragment)
+	f.PUT("/blocks/:user_id", s.blockFragment)
+	f.DELETE("/blocks/:user_id", s.unblockFragment)
+	f.PUT("/mutes/:user_id", s.muteFragment)
+	f.DELETE("/mutes/:user_id", s.unmuteFragment)
+	f.GET("/settings", s.settingsFragment)
 	f.POST("/who-to-follow/:user_id", s.followSuggestionFragment)
 	return serving.Protect(r)
 }

@@ -10,11 +10,15 @@ import (
 )
 
 // eraseSteps are what the graph keeps of a person, each removed by one
-// statement: their follows both ways (the triggers count both ends down and
-// move the followers' versions on), then their own counts and version. A
-// table that keeps more of a person (blocks, mutes) adds its statement here,
+// statement: their blocks and mutes both ways (the triggers move the other
+// side's versions on: their hidden set changes), their follows both ways
+// (the triggers count both ends down and move the followers' versions on),
+// then their own counts and version, last, since the triggers before it
+// write it. A table that keeps more of a person adds its statement here,
 // and its list to Export.
 var eraseSteps = []string{
+	`DELETE FROM blocks WHERE blocker_id = ?1 OR blocked_id = ?1`,
+	`DELETE FROM mutes WHERE muter_id = ?1 OR muted_id = ?1`,
 	`DELETE FROM follows WHERE follower_id = ?1 OR followee_id = ?1`,
 	`DELETE FROM counts WHERE user_id = ?1`,
 	`DELETE FROM following_versions WHERE user_id = ?1`,
@@ -43,7 +47,8 @@ func (s *Store) EraseUser(ctx context.Context, userID string) (int64, error) {
 }
 
 // Export lists what the graph keeps of a person, for them to take away:
-// whom they follow and who follows them, oldest first, with when.
+// whom they follow, who follows them, whom they blocked and muted, oldest
+// first, with when.
 func (s *Store) Export(ctx context.Context, userID string) (follow.Export, error) {
 	read := func(query string) ([]follow.ExportedEdge, error) {
 		rows, err := s.DB.QueryContext(ctx, query, id(userID))
@@ -66,6 +71,12 @@ func (s *Store) Export(ctx context.Context, userID string) (follow.Export, error
 	if e.Following, err = read(`SELECT followee_id, created_at FROM follows WHERE follower_id = ? ORDER BY id`); err != nil {
 		return follow.Export{}, err
 	}
-	e.Followers, err = read(`SELECT follower_id, created_at FROM follows WHERE followee_id = ? ORDER BY id`)
+	if e.Followers, err = read(`SELECT follower_id, created_at FROM follows WHERE followee_id = ? ORDER BY id`); err != nil {
+		return follow.Export{}, err
+	}
+	if e.Blocked, err = read(`SELECT blocked_id, created_at FROM blocks WHERE blocker_id = ? ORDER BY id`); err != nil {
+		return follow.Export{}, err
+	}
+	e.Muted, err = read(`SELECT muted_id, created_at FROM mutes WHERE muter_id = ? ORDER BY id`)
 	return e, err
 }

@@ -56,8 +56,11 @@ func idList(ids []string) string {
 // Follow adds the edge unless it is there. The trigger in the same statement
 // updates both people's counts. Follows arriving together share a
 // transaction (sqlite.Store.Write).
+// A block between the two, either way, keeps the edge out in the same
+// statement: a follow racing a block cannot outlive it.
 func (s *Store) Follow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	return s.changed(ctx, `INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)
+	return s.changed(ctx, `INSERT INTO follows (follower_id, followee_id, created_at) SELECT ?1, ?2, ?3
+		 WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ?1 AND blocked_id = ?2) OR (blocker_id = ?2 AND blocked_id = ?1))
 		 ON CONFLICT (follower_id, followee_id) DO NOTHING`,
 		id(followerID), id(followeeID), time.Now().UnixMilli())
 }
@@ -160,13 +163,13 @@ func decodeCursor(c string) (int64, error) {
 
 // Followers lists userID's followers, most recent first.
 func (s *Store) Followers(ctx context.Context, userID string, limit int, cursor string) (follow.IDPage, error) {
-	page, _, err := s.page(ctx, "follower_id", "followee_id", noVersion, userID, limit, cursor)
+	page, _, err := s.page(ctx, "follower_id", "followee_id", "", noVersion, noHidden, userID, limit, cursor)
 	return page, err
 }
 
 // Following lists whom userID follows, most recently followed first.
 func (s *Store) Following(ctx context.Context, userID string, limit int, cursor string) (follow.IDPage, error) {
-	page, _, err := s.page(ctx, "followee_id", "follower_id", noVersion, userID, limit, cursor)
+	page, _, err := s.page(ctx, "followee_id", "follower_id", "", noVersion, noHidden, userID, limit, cursor)
 	return page, err
 }
 
@@ -175,8 +178,13 @@ func (s *Store) Following(ctx context.Context, userID string, limit int, cursor 
 // follow committed between the two could label the list from before it
 // with the version from after it, and whoever kept that pair would be told
 // their old list is current until the next change.
+//
+// It is the home's list: whom userID muted is left out, and the page
+// carries the hidden set (follow.IDPage.Hidden), read in the same statement
+// under the same version (blocks and mutes change it too, see migration
+// 00004).
 func (s *Store) FollowingIDs(ctx context.Context, userID string, limit int, cursor string) (follow.IDPage, follow.FollowingVersion, error) {
-	return s.page(ctx, "followee_id", "follower_id", followingVersion, userID, limit, cursor)
+	return s.page(ctx, "followee_id", "follower_id", notMuted, followingVersion, hiddenSet, userID, limit, cursor)
 }
 
 // FollowingVersion returns the version of whom userID follows: one
@@ -195,42 +203,67 @@ func (s *Store) FollowingVersion(ctx context.Context, userID string) (follow.Fol
 const (
 	noVersion        = `0`
 	followingVersion = `coalesce((SELECT version FROM following_versions WHERE user_id = ?1), 0)`
+	noHidden         = `'[]'`
+	// hiddenSet is everyone whose tweets and boosts stay out of ?1's home:
+	// whom they muted, whom they blocked, who blocked them.
+	hiddenSet = `(SELECT json_group_array(h) FROM (
+		SELECT muted_id AS h FROM mutes WHERE muter_id = ?1
+		UNION SELECT blocked_id FROM blocks WHERE blocker_id = ?1
+		UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?1))`
+	// notMuted keeps the muted out of a list of followees.
+	notMuted = ` AND followee_id NOT IN (SELECT muted_id FROM mutes WHERE muter_id = ?1)`
 )
 
 // page lists one side (listed) of userID's edges on the other side (by),
-// newest edge first, and the SQL expression version in the same statement.
+// newest edge first, filter (SQL ANDed to the edges' condition) applied,
+// and the SQL expressions version and hidden in the same statement.
 // The page comes back as one row, the ids as one JSON array: the timeline
 // reads a thousand ids on every home page, and a thousand rows cost a
 // thousand trips through the driver.
-func (s *Store) page(ctx context.Context, listed, by, version, userID string, limit int, cursor string) (follow.IDPage, follow.FollowingVersion, error) {
+func (s *Store) page(ctx context.Context, listed, by, filter, version, hidden, userID string, limit int, cursor string) (follow.IDPage, follow.FollowingVersion, error) {
 	before, err := decodeCursor(cursor)
 	if err != nil {
 		return follow.IDPage{}, 0, err
 	}
-	var list string
+	var list, hide string
 	var last, v int64
 	var more bool
 	err = s.DB.QueryRowContext(ctx, `
-		WITH p AS (SELECT id, `+listed+` AS user FROM follows WHERE `+by+` = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3)
+		WITH p AS (SELECT id, `+listed+` AS user FROM follows WHERE `+by+` = ?1 AND id < ?2`+filter+` ORDER BY id DESC LIMIT ?3)
 		SELECT json_group_array(user ORDER BY id DESC), coalesce(min(id), 0),
-			EXISTS (SELECT 1 FROM follows WHERE `+by+` = ?1 AND id < (SELECT min(id) FROM p)),
-			`+version+`
-		FROM p`, id(userID), before, limit).Scan(&list, &last, &more, &v)
+			EXISTS (SELECT 1 FROM follows WHERE `+by+` = ?1 AND id < (SELECT min(id) FROM p)`+filter+`),
+			`+version+`, `+hidden+`
+		FROM p`, id(userID), before, limit).Scan(&list, &last, &more, &v, &hide)
 	if err != nil {
 		return follow.IDPage{}, 0, err
 	}
-	var ids []int64
-	if err := json.Unmarshal([]byte(list), &ids); err != nil {
+	ids, err := decodeIDs(list)
+	if err != nil {
 		return follow.IDPage{}, 0, err
 	}
-	page := follow.IDPage{IDs: make([]string, len(ids))}
-	for i, n := range ids {
-		page.IDs[i] = strconv.FormatInt(n, 10)
+	page := follow.IDPage{IDs: ids}
+	if hidden != noHidden {
+		if page.Hidden, err = decodeIDs(hide); err != nil {
+			return follow.IDPage{}, 0, err
+		}
 	}
 	if more {
 		page.Next = encodeCursor(last)
 	}
 	return page, follow.FollowingVersion(v), nil
+}
+
+// decodeIDs reads a JSON array of ids.
+func decodeIDs(list string) ([]string, error) {
+	var ns []int64
+	if err := json.Unmarshal([]byte(list), &ns); err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.FormatInt(n, 10)
+	}
+	return out, nil
 }
 
 // FollowedByFollowees ranks the people followed by userID's most recent

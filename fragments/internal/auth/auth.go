@@ -33,6 +33,10 @@ type Viewer struct {
 	// token is refused once profile has moved the user's version past it
 	// (a password change, or signing out everywhere; see Versions).
 	Version int64
+	// Token is the session token the viewer was read from ("" when not
+	// read from one): what a service passes on when it asks another for
+	// them (see internal/relations).
+	Token string
 }
 
 // claims are the contents of a session token.

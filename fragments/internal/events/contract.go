@@ -35,6 +35,13 @@ const (
 	// FollowDeleted is published by follow when someone stops following
 	// someone; its payload is a FollowChangedPayload.
 	FollowDeleted = "follow.deleted"
+	// BlockChanged is published by follow when someone blocks or unblocks
+	// someone; its payload is a BlockChangedPayload. A block also ends the
+	// follows between the two, each announced as follow.deleted before it.
+	BlockChanged = "block.changed"
+	// MuteChanged is published by follow when someone mutes or unmutes
+	// someone; its payload is a MuteChangedPayload.
+	MuteChanged = "mute.changed"
 	// SessionsRevoked is appended by profile to the topic's stream (only:
 	// there is no pub/sub message) when a user changed their password or
 	// signed out everywhere; its payload is a SessionsRevokedPayload.
@@ -51,7 +58,7 @@ const (
 )
 
 // Topics are every topic of the contract, in the order above.
-var Topics = []string{UserCreated, TweetCreated, TweetMentioned, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted, SessionsRevoked, UserDeleted}
+var Topics = []string{UserCreated, TweetCreated, TweetMentioned, TweetDeleted, LikeChanged, BoostChanged, FollowCreated, FollowDeleted, BlockChanged, MuteChanged, SessionsRevoked, UserDeleted}
 
 // UserCreatedPayload announces a new account.
 type UserCreatedPayload struct {
@@ -223,6 +230,30 @@ type FollowChangedPayload struct {
 	FollowerID string `json:"follower_id"`
 	// FolloweeID is who is, or no longer is, followed.
 	FolloweeID string `json:"followee_id"`
+}
+
+// BlockChangedPayload announces that someone blocked (Blocked true) or
+// unblocked (false) someone. Consumers use it to refresh what they keep of
+// the two people's homes; no service keeps a copy of the blocks themselves
+// (they ask follow, see README), so a lost one delays only live updates.
+type BlockChangedPayload struct {
+	// BlockerID is who blocked, or lifted the block.
+	BlockerID string `json:"blocker_id"`
+	// BlockedID is who is, or no longer is, blocked.
+	BlockedID string `json:"blocked_id"`
+	// Blocked is true for a block, false for an unblock.
+	Blocked bool `json:"blocked"`
+}
+
+// MuteChangedPayload announces that someone muted (Muted true) or unmuted
+// (false) someone.
+type MuteChangedPayload struct {
+	// MuterID is who muted, or lifted the mute.
+	MuterID string `json:"muter_id"`
+	// MutedID is who is, or no longer is, muted.
+	MutedID string `json:"muted_id"`
+	// Muted is true for a mute, false for an unmute.
+	Muted bool `json:"muted"`
 }
 
 // SessionsRevokedPayload announces that every session of a user signed

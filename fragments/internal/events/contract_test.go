@@ -99,6 +99,13 @@ func TestPublishersKeepTheContract(t *testing.T) {
 	if _, err := graph.Unfollow(ctx, bob.ID, ada.ID); err != nil {
 		t.Fatal(err)
 	}
+	// No follow stands between them any more: the block announces itself alone.
+	if _, err := graph.Block(ctx, ada.ID, bob.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := graph.Mute(ctx, bob.ID, ada.ID); err != nil {
+		t.Fatal(err)
+	}
 
 	want := map[string]any{
 		events.UserCreated: &events.UserCreatedPayload{ID: eve.ID, Handle: "eve", DisplayName: "Eve", CreatedAt: eve.CreatedAt},
@@ -120,6 +127,8 @@ func TestPublishersKeepTheContract(t *testing.T) {
 		events.TweetDeleted:  &events.TweetDeletedPayload{ID: tw.ID, AuthorID: ada.ID, BoosterIDs: []string{bob.ID}},
 		events.FollowCreated: &events.FollowChangedPayload{FollowerID: bob.ID, FolloweeID: ada.ID},
 		events.FollowDeleted: &events.FollowChangedPayload{FollowerID: bob.ID, FolloweeID: ada.ID},
+		events.BlockChanged:  &events.BlockChangedPayload{BlockerID: ada.ID, BlockedID: bob.ID, Blocked: true},
+		events.MuteChanged:   &events.MuteChangedPayload{MuterID: bob.ID, MutedID: ada.ID, Muted: true},
 	}
 	// Facts appended to their stream only, with no pub/sub message.
 	streamOnly := map[string][]any{

@@ -21,6 +21,7 @@ func Authenticate(v *auth.Verifier) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if tok := auth.TokenFrom(c.Request); tok != "" {
 			if viewer, err := v.Verify(c.Request.Context(), tok); err == nil {
+				viewer.Token = tok
 				c.Request = c.Request.WithContext(auth.WithViewer(c.Request.Context(), viewer))
 			}
 		}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"murmur/fragments/internal/auth"
 )
 
 // channel is the service's own pub/sub channel between its instances. It
@@ -44,6 +46,9 @@ type Socket struct {
 	// Counts holds at most one count, the newest: a slow socket skips
 	// the counts it had no time to show.
 	Counts chan int
+	// viewer is who opened it, with their token: counts pushed to the
+	// socket are read as theirs (leaving out people they hide).
+	viewer auth.Viewer
 }
 
 // Join adds a socket for the person and queues their count now.
@@ -53,6 +58,9 @@ func (h *Hub) Join(ctx context.Context, userID string) (*Socket, error) {
 		return nil, err
 	}
 	s := &Socket{UserID: userID, Counts: make(chan int, 1)}
+	if v, ok := auth.ViewerFrom(ctx); ok && v.ID == userID {
+		s.viewer = v
+	}
 	s.offer(n)
 	h.mu.Lock()
 	if h.sockets[userID] == nil {
@@ -117,6 +125,10 @@ func (h *Hub) push(ctx context.Context, userID string) {
 	h.mu.Unlock()
 	if len(socks) == 0 {
 		return
+	}
+	// Counted as the socket's viewer would count it on reading the bell.
+	if v := socks[0].viewer; v.ID == userID {
+		ctx = auth.WithViewer(ctx, v)
 	}
 	n, err := h.count(ctx, userID)
 	if err != nil {

@@ -47,7 +47,7 @@ func mustEnv(t *testing.T) *env {
 	client := redis.NewClient(opts)
 	t.Cleanup(func() { client.Close() })
 	logger := slog.New(slog.DiscardHandler)
-	hub := live.NewHub(client, st.Unread, logger)
+	hub := live.NewHub(client, func(ctx context.Context, id string) (int, error) { return st.Unread(ctx, id, nil) }, logger)
 	e.inbox = notifications.NewInbox(st, people.New(e.profile.URL, time.Minute), hub)
 	e.srv = httptest.NewServer(server.New(server.Deps{
 		Inbox: e.inbox, Hub: hub, Verifier: sessions.Verifier, Logger: logger, Metrics: telemetry.NewMetrics("notifications"),

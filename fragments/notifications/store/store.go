@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"time"
@@ -121,8 +122,21 @@ func (s *Store) Apply(ctx context.Context, topic, entryID string, c notification
 	return recipients, applied, nil
 }
 
+// idList encodes user ids as a JSON array of numbers for json_each.
+func idList(ids []string) string {
+	ns := make([]int64, 0, len(ids))
+	for _, s := range ids {
+		if n := id(s); n > 0 {
+			ns = append(ns, n)
+		}
+	}
+	b, _ := json.Marshal(ns)
+	return string(b)
+}
+
 // List reads a page, newest first, and tells each item whether it is read.
-func (s *Store) List(ctx context.Context, recipientID string, limit int, cursor string) ([]notifications.Notification, string, error) {
+// Notifications by someone in hidden are left out.
+func (s *Store) List(ctx context.Context, recipientID string, limit int, cursor string, hidden []string) ([]notifications.Notification, string, error) {
 	before := int64(1<<63 - 1)
 	if cursor != "" {
 		before = id(cursor)
@@ -130,8 +144,9 @@ func (s *Store) List(ctx context.Context, recipientID string, limit int, cursor 
 	rows, err := s.DB.QueryContext(ctx,
 		`SELECT n.id, n.kind, n.actor_id, n.tweet_id, n.created_at, n.id <= COALESCE(m.up_to, 0)
 		 FROM notifications n LEFT JOIN read_marks m ON m.recipient_id = n.recipient_id
-		 WHERE n.recipient_id = ? AND n.id < ? ORDER BY n.id DESC LIMIT ?`,
-		id(recipientID), before, limit+1)
+		 WHERE n.recipient_id = ? AND n.id < ? AND n.actor_id NOT IN (SELECT value FROM json_each(?))
+		 ORDER BY n.id DESC LIMIT ?`,
+		id(recipientID), before, idList(hidden), limit+1)
 	if err != nil {
 		return nil, "", err
 	}
@@ -167,12 +182,14 @@ func (s *Store) List(ctx context.Context, recipientID string, limit int, cursor 
 }
 
 // Unread counts the notifications after the recipient's read mark.
-func (s *Store) Unread(ctx context.Context, recipientID string) (int, error) {
+// Notifications by someone in hidden do not count.
+func (s *Store) Unread(ctx context.Context, recipientID string, hidden []string) (int, error) {
 	var n int
 	err := s.DB.QueryRowContext(ctx,
 		`SELECT count(*) FROM notifications
-		 WHERE recipient_id = ?1 AND id > COALESCE((SELECT up_to FROM read_marks WHERE recipient_id = ?1), 0)`,
-		id(recipientID)).Scan(&n)
+		 WHERE recipient_id = ?1 AND id > COALESCE((SELECT up_to FROM read_marks WHERE recipient_id = ?1), 0)
+		   AND actor_id NOT IN (SELECT value FROM json_each(?2))`,
+		id(recipientID), idList(hidden)).Scan(&n)
 	return n, err
 }
 

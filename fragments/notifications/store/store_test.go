@@ -53,7 +53,7 @@ func TestApplyIsOncePerEntryAndSkipsMyOwnActions(t *testing.T) {
 			if applied != s.wantApplied || len(rs) != s.wantRecipients {
 				t.Errorf("applied %v for %v, want %v for %d", applied, rs, s.wantApplied, s.wantRecipients)
 			}
-			if n, err := st.Unread(ctx, "1"); err != nil || n != s.wantUnread {
+			if n, err := st.Unread(ctx, "1", nil); err != nil || n != s.wantUnread {
 				t.Errorf("unread = %d (%v), want %d", n, err, s.wantUnread)
 			}
 		})
@@ -69,14 +69,14 @@ func TestListPagesNewestFirstAndMarksRead(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	first, next, err := st.List(ctx, "7", 3, "")
+	first, next, err := st.List(ctx, "7", 3, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(first) != 3 || next != first[2].ID || first[0].ActorID != "6" {
 		t.Fatalf("first page = %+v next %q, want the 3 newest (actor 6 first) and a cursor", first, next)
 	}
-	rest, next2, err := st.List(ctx, "7", 3, next)
+	rest, next2, err := st.List(ctx, "7", 3, next, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,16 +89,16 @@ func TestListPagesNewestFirstAndMarksRead(t *testing.T) {
 	if err := st.MarkRead(ctx, "7", rest[1].ID); err != nil { // older: changes nothing
 		t.Fatal(err)
 	}
-	if n, _ := st.Unread(ctx, "7"); n != 1 {
+	if n, _ := st.Unread(ctx, "7", nil); n != 1 {
 		t.Errorf("unread = %d, want 1 (only the newest)", n)
 	}
-	all, _, _ := st.List(ctx, "7", 10, "")
+	all, _, _ := st.List(ctx, "7", 10, "", nil)
 	for i, n := range all {
 		if n.Read != (i > 0) {
 			t.Errorf("item %d read = %v, want %v", i, n.Read, i > 0)
 		}
 	}
-	if others, _, _ := st.List(ctx, "8", 10, ""); len(others) != 0 {
+	if others, _, _ := st.List(ctx, "8", 10, "", nil); len(others) != 0 {
 		t.Errorf("someone else sees %v", others)
 	}
 }

@@ -42,7 +42,8 @@ const exportReadme = `Your murmur data, as it was when you exported it.
 profile.json   your account: id, handle, display name, bio, when you joined
 tweets.json    your tweets (newest first, each with its images' descriptions),
                and the tweets you liked and boosted (tweet_id, at)
-follow.json    whom you follow and who follows you (user_id, handle, at)
+follow.json    whom you follow, who follows you, and whom you blocked and
+               muted (user_id, handle, at)
 media/         your tweets' images, named <image id>.<type> as in tweets.json
 avatar.jpg     your profile picture, if you have one
 

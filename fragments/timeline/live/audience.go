@@ -1,13 +1,20 @@
 package live
 
-import "sync"
+import (
+	"sync"
+
+	"murmur/fragments/timeline"
+)
 
 // audience is one viewer with open sockets on this instance, and whom they follow.
 type audience struct {
 	viewer    string
 	following map[string]bool // nil until loaded
-	sockets   map[*Socket]struct{}
-	loading   bool
+	// hidden are the people whose tweets and boosts stay out of the home
+	// (muted, blocked, blocking), loaded with following.
+	hidden  map[string]bool
+	sockets map[*Socket]struct{}
+	loading bool
 	// stale is set by a follow event that arrived while the set was loading.
 	stale bool
 }
@@ -79,19 +86,24 @@ func (x *audiences) remove(s *Socket) bool {
 // loaded installs whom a's viewer follows, as read by a load that began
 // before; it reports false, and installs nothing, when a follow event
 // arrived meanwhile (the read may have missed it: read again).
-func (x *audiences) loaded(a *audience, ids []string) bool {
+func (x *audiences) loaded(a *audience, f timeline.Followees) bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if a.stale {
 		a.stale = false
 		return false
 	}
-	set := make(map[string]bool, len(ids))
-	for _, id := range ids {
+	set := make(map[string]bool, len(f.IDs))
+	for _, id := range f.IDs {
 		set[id] = true
+	}
+	hidden := make(map[string]bool, len(f.Hidden))
+	for _, id := range f.Hidden {
+		hidden[id] = true
 	}
 	if x.byID[a.viewer] == a {
 		x.setFollowing(a, set)
+		a.hidden = hidden
 	}
 	a.loading = false
 	return true
@@ -167,7 +179,7 @@ func (x *audiences) recipients(author string) []*Socket {
 		add(a)
 	}
 	for a := range x.byFollowee[author] {
-		if a.viewer != author {
+		if a.viewer != author && !a.hidden[author] {
 			add(a)
 		}
 	}
@@ -202,7 +214,7 @@ func (x *audiences) tweetRecipients(author, replyTo string) []*Socket {
 		add(a)
 	}
 	for a := range x.byFollowee[author] {
-		if a.viewer != author && a.admits(author, replyTo) {
+		if a.viewer != author && !a.hidden[author] && a.admits(author, replyTo) {
 			add(a)
 		}
 	}
@@ -221,6 +233,9 @@ func (x *audiences) boostRecipients(booster, author, replyTo string) []*Socket {
 	add := func(a *audience) {
 		if (a.viewer == author || a.following[author]) && a.admits(author, replyTo) {
 			return // the home holds the original
+		}
+		if a.hidden[author] || a.hidden[booster] {
+			return // muted, blocked or blocking: their tweets stay out, boosted or not
 		}
 		for s := range a.sockets {
 			out = append(out, s)
@@ -241,6 +256,29 @@ func (x *audiences) boostRecipients(booster, author, replyTo string) []*Socket {
 type reload struct {
 	a       *audience
 	sockets []*Socket
+}
+
+// startReload marks viewer's audience, if any, for reading again: at once
+// when it is loaded (the returned reload), or by the load running now,
+// which will find it stale. Blocks and mutes change a home's set without a
+// follow event for each: the set is read again whole.
+func (x *audiences) startReload(viewer string) (reload, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	a := x.byID[viewer]
+	switch {
+	case a == nil || len(a.sockets) == 0:
+		return reload{}, false
+	case a.loading:
+		a.stale = true
+		return reload{}, false
+	}
+	a.loading = true
+	r := reload{a: a}
+	for s := range a.sockets {
+		r.sockets = append(r.sockets, s)
+	}
+	return r, true
 }
 
 // startReloads marks every audience not already loading as loading and

@@ -12,7 +12,7 @@ import (
 )
 
 // Topics the hub listens to.
-var Topics = []string{events.TweetCreated, events.TweetDeleted, events.LikeChanged, events.BoostChanged, events.FollowCreated, events.FollowDeleted}
+var Topics = []string{events.TweetCreated, events.TweetDeleted, events.LikeChanged, events.BoostChanged, events.FollowCreated, events.FollowDeleted, events.BlockChanged, events.MuteChanged}
 
 // healthEvery is how long a quiet subscription waits before it pings Redis,
 // so a dead connection is noticed even when nothing is published.

@@ -267,6 +267,17 @@ func (h *Hub) Handle(ctx context.Context, topic string, payload []byte) {
 		if err = json.Unmarshal(payload, &e); err == nil {
 			h.audiences.follow(e.FollowerID, e.FolloweeID, topic == events.FollowCreated)
 		}
+	case events.BlockChanged:
+		// Both homes change: each loses the other's tweets and boosts.
+		var e events.BlockChangedPayload
+		if err = json.Unmarshal(payload, &e); err == nil {
+			h.reloadViewers(ctx, e.BlockerID, e.BlockedID)
+		}
+	case events.MuteChanged:
+		var e events.MuteChangedPayload
+		if err = json.Unmarshal(payload, &e); err == nil {
+			h.reloadViewers(ctx, e.MuterID)
+		}
 	}
 	if err != nil {
 		h.Logger.WarnContext(ctx, "undecodable event", "topic", topic, "err", err)
@@ -386,6 +397,22 @@ func (h *Hub) Refresh(ctx context.Context) {
 
 // reload reads every audience's following set again, eight at a time, and
 // catches their sockets up when asked to.
+// reloadViewers reads again whom the viewers with sockets here follow and
+// hide, in the background: the event loop does not wait on follow.
+func (h *Hub) reloadViewers(ctx context.Context, viewers ...string) {
+	for _, v := range viewers {
+		r, ok := h.audiences.startReload(v)
+		if !ok {
+			continue
+		}
+		go func() {
+			if err := h.load(context.WithoutCancel(ctx), r.a, r.sockets[0].Caller); err != nil {
+				h.Logger.WarnContext(ctx, "reload following after a block or mute", "viewer", v, "err", err)
+			}
+		}()
+	}
+}
+
 func (h *Hub) reload(ctx context.Context, catchUp bool) {
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup

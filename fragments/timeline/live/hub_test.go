@@ -299,7 +299,7 @@ type gatedGraph struct {
 	mu     sync.RWMutex
 }
 
-func (g *gatedGraph) Following(ctx context.Context, c timeline.Caller) ([]string, error) {
+func (g *gatedGraph) Following(ctx context.Context, c timeline.Caller) (timeline.Followees, error) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	return g.follow.Following(ctx, c)

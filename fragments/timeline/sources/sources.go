@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -128,6 +129,9 @@ func NewTweets(base string) *Tweets { return &Tweets{newClient(base)} }
 // Feed asks the tweets service for a page of some authors' tweets.
 func (t *Tweets) Feed(ctx context.Context, c timeline.Caller, q timeline.FeedQuery) (timeline.Page, error) {
 	body := map[string]any{"sort": q.Sort, "limit": q.Limit}
+	if len(q.Hidden) > 0 {
+		body["hidden"] = q.Hidden
+	}
 	if q.Cursor != "" {
 		body["cursor"] = q.Cursor
 	}
@@ -180,6 +184,9 @@ func (t *Tweets) feed(ctx context.Context, c timeline.Caller, path string, body 
 // the caller's cards, in one call (POST /tweets/frag/feed).
 func (t *Tweets) FeedCards(ctx context.Context, c timeline.Caller, q timeline.FeedQuery) (timeline.CardPage, error) {
 	body := map[string]any{"sort": q.Sort, "limit": q.Limit}
+	if len(q.Hidden) > 0 {
+		body["hidden"] = q.Hidden
+	}
 	if q.Cursor != "" {
 		body["cursor"] = q.Cursor
 	}
@@ -231,9 +238,10 @@ type followingPageKey struct{ userID, cursor string }
 
 // followingPage is a page of followee ids as follow last answered it.
 type followingPage struct {
-	etag string
-	ids  []string
-	next string
+	etag   string
+	ids    []string
+	hidden []string
+	next   string
 }
 
 // NewFollow returns a client of the follow service at base.
@@ -252,8 +260,12 @@ func NewFollow(base string) *Follow {
 // are used without decoding anything. Each timeline instance keeps its own
 // pages; none is used without follow saying it is current, so instances
 // cannot disagree, and when follow is down the read fails as without them.
-func (f *Follow) Following(ctx context.Context, c timeline.Caller) ([]string, error) {
+//
+// The hidden set comes with every page, the same on each: the first page's
+// is kept.
+func (f *Follow) Following(ctx context.Context, c timeline.Caller) (timeline.Followees, error) {
 	ids := []string{}
+	var hidden []string
 	cursor := ""
 	for range 100 {
 		path := "/follow/api/users/" + url.PathEscape(c.ViewerID) + "/following/ids?limit=" + strconv.Itoa(followPage)
@@ -264,11 +276,11 @@ func (f *Follow) Following(ctx context.Context, c timeline.Caller) ([]string, er
 		page, held := f.pages.Get(key)
 		a, err := f.send(ctx, c, http.MethodGet, path, nil, "application/json", page.etag)
 		if err != nil {
-			return nil, err
+			return timeline.Followees{}, err
 		}
 		if a.status != http.StatusNotModified {
 			if page, err = decodeFollowing(a); err != nil {
-				return nil, err
+				return timeline.Followees{}, err
 			}
 			if page.etag != "" {
 				f.pages.Add(key, page)
@@ -278,24 +290,28 @@ func (f *Follow) Following(ctx context.Context, c timeline.Caller) ([]string, er
 		}
 		// Appended, never handed out: callers get a slice of their own.
 		ids = append(ids, page.ids...)
+		if hidden == nil {
+			hidden = slices.Clone(page.hidden)
+		}
 		if page.next == "" {
-			return ids, nil
+			return timeline.Followees{IDs: ids, Hidden: hidden}, nil
 		}
 		cursor = page.next
 	}
-	return ids, nil
+	return timeline.Followees{IDs: ids, Hidden: hidden}, nil
 }
 
 // decodeFollowing reads a page of followee ids from follow's 200 answer.
 func decodeFollowing(a answer) (followingPage, error) {
 	var list struct {
-		Items []string `json:"items"`
-		Next  *string  `json:"next"`
+		Items  []string `json:"items"`
+		Hidden []string `json:"hidden"`
+		Next   *string  `json:"next"`
 	}
 	if err := json.Unmarshal(a.body, &list); err != nil {
 		return followingPage{}, fmt.Errorf("decode following: %w", err)
 	}
-	p := followingPage{etag: a.etag, ids: list.Items}
+	p := followingPage{etag: a.etag, ids: list.Items, hidden: list.Hidden}
 	if list.Next != nil {
 		p.next = *list.Next
 	}

@@ -87,7 +87,7 @@ func TestFollowingKeepsUnchangedIDs(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Following: %v", err)
 		}
-		if !slices.Equal(got, want) {
+		if !slices.Equal(got.IDs, want) {
 			t.Errorf("Following = %v, want %v", got, want)
 		}
 		return rec.since(n)
@@ -114,7 +114,7 @@ func TestFollowingKeepsUnchangedIDs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got[0] = "spoiled"
+		got.IDs[0] = "spoiled"
 		read(t, f, ben.ID, amy.ID)
 	})
 

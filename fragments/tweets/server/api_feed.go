@@ -38,6 +38,7 @@ type feedInput struct {
 type feedInputBody struct {
 	Authors    []string `json:"authors,omitempty" required:"false" maxItems:"50000" doc:"User ids whose tweets make up the feed (the timeline service sends the reader and everyone they follow). May be left out when authors_key names a list this service remembers."`
 	AuthorsKey string   `json:"authors_key,omitempty" required:"false" pattern:"^[0-9a-f]{64}$" doc:"The name of the author list: the lowercase hex SHA-256 of the ids in order, each followed by a newline. Sent with authors, the service checks it and remembers the list; sent alone, it stands for that list, and 412 Precondition Failed asks for authors again (the service forgot it or never saw it)."`
+	Hidden     []string `json:"hidden,omitempty" required:"false" maxItems:"50000" doc:"User ids whose tweets stay out of the feed even when one of the authors boosted them, and whose own entries stay out too: the reader's muted and blocked people and those who blocked the reader (follow's hidden set)."`
 	Sort       string   `json:"sort,omitempty" required:"false" enum:"recent,popular" default:"recent" doc:"recent: newest first; popular: most liked first, ties newest first."`
 	Cursor     string   `json:"cursor,omitempty" required:"false" maxLength:"40" doc:"The next value of the previous page."`
 	After      string   `json:"after,omitempty" required:"false" maxLength:"20" doc:"Only tweets newer than this tweet id (recent only): what a reconnecting client missed."`
@@ -101,6 +102,7 @@ func (e bodyError) GetStatus() int                 { return e.status }
 type feedWire = struct {
 	Authors    *[]string `json:"authors"`
 	AuthorsKey *string   `json:"authors_key"`
+	Hidden     *[]string `json:"hidden"`
 	Sort       *string   `json:"sort"`
 	Cursor     *string   `json:"cursor"`
 	After      *string   `json:"after"`
@@ -122,7 +124,7 @@ func decodeFeedBody(data []byte) (feedInputBody, []error) {
 	}
 	// Absent and null authors decode alike, and a null among them decodes
 	// as "": huma tells what is wrong with the shape, check the rest.
-	if err != nil || (w.Authors != nil && slices.Contains(*w.Authors, "")) || (w.Authors == nil && w.AuthorsKey == nil) {
+	if err != nil || (w.Authors != nil && slices.Contains(*w.Authors, "")) || (w.Hidden != nil && slices.Contains(*w.Hidden, "")) || (w.Authors == nil && w.AuthorsKey == nil) {
 		if problems := validateFeedBody(data); len(problems) > 0 {
 			return feedInputBody{}, problems
 		}
@@ -138,6 +140,9 @@ func decodeFeedBody(data []byte) (feedInputBody, []error) {
 	}
 	if w.AuthorsKey != nil {
 		b.AuthorsKey = *w.AuthorsKey
+	}
+	if w.Hidden != nil {
+		b.Hidden = *w.Hidden
 	}
 	if w.Sort != nil {
 		b.Sort = *w.Sort
@@ -174,6 +179,9 @@ func (b *feedInputBody) check(w feedWire) []error {
 	}
 	if w.AuthorsKey != nil && !authorset.Valid(b.AuthorsKey) {
 		add("authors_key", b.AuthorsKey, fmt.Sprintf(validation.MsgExpectedMatchPattern, "^[0-9a-f]{64}$"))
+	}
+	if len(b.Hidden) > tweets.MaxFeedAuthors {
+		add("hidden", b.Hidden, fmt.Sprintf(validation.MsgExpectedMaxItems, tweets.MaxFeedAuthors))
 	}
 	if w.Cursor != nil && utf8.RuneCountInString(b.Cursor) > feedMaxCursor {
 		add("cursor", b.Cursor, fmt.Sprintf(validation.MsgExpectedMaxLength, feedMaxCursor))
@@ -246,7 +254,7 @@ func (s *server) queryFeed(ctx context.Context, in *feedInput) (*tweetListOutput
 	}
 	b := in.body
 	page, err := s.Tweets.Feed(ctx, tweets.FeedRequest{
-		Authors: b.Authors, AuthorsKey: b.AuthorsKey, Sort: b.Sort, Cursor: b.Cursor, After: b.After, Limit: b.Limit,
+		Authors: b.Authors, AuthorsKey: b.AuthorsKey, Hidden: b.Hidden, Sort: b.Sort, Cursor: b.Cursor, After: b.After, Limit: b.Limit,
 	}, v)
 	if err != nil {
 		return nil, jsonapi.Error(err)

@@ -19,6 +19,7 @@ import (
 type feedFragmentRequest struct {
 	Authors    []string `json:"authors"`
 	AuthorsKey string   `json:"authors_key"`
+	Hidden     []string `json:"hidden"`
 	Sort       string   `json:"sort"`
 	Cursor     string   `json:"cursor"`
 	Limit      int      `json:"limit"`
@@ -42,7 +43,7 @@ func (s *server) feedFragment(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	q := tweets.FeedRequest{Authors: req.Authors, AuthorsKey: req.AuthorsKey, Sort: req.Sort, Cursor: req.Cursor, Limit: req.Limit}
+	q := tweets.FeedRequest{Authors: req.Authors, AuthorsKey: req.AuthorsKey, Hidden: req.Hidden, Sort: req.Sort, Cursor: req.Cursor, Limit: req.Limit}
 	if q.Limit == 0 {
 		q.Limit = 20
 	}
@@ -55,7 +56,7 @@ func (s *server) feedFragment(c *gin.Context) {
 		newest := "0"
 		switch {
 		case req.Sort == tweets.SortPopular:
-			top, err := s.Tweets.Feed(ctx, tweets.FeedRequest{Authors: req.Authors, AuthorsKey: req.AuthorsKey, Sort: tweets.SortRecent, Limit: 1}, *v)
+			top, err := s.Tweets.Feed(ctx, tweets.FeedRequest{Authors: req.Authors, AuthorsKey: req.AuthorsKey, Hidden: req.Hidden, Sort: tweets.SortRecent, Limit: 1}, *v)
 			if err != nil {
 				s.feedError(c, err)
 				return

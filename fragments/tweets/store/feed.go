@@ -71,9 +71,21 @@ func (s *Store) Feed(ctx context.Context, q tweets.FeedQuery) ([]tweets.Tweet, e
 		sql.Named("likes", likes), sql.Named("below", below), sql.Named("above", q.Above),
 		sql.Named("limit", q.Limit), sql.Named("window", feedWindow),
 	}
+	args = append(args, sql.Named("hidden", "[]"))
 	order := feedRecent
 	if q.Popular {
 		order = feedPopular
+	}
+	if len(q.Hidden) > 0 {
+		data, err := json.Marshal(q.Hidden)
+		if err != nil {
+			return nil, err
+		}
+		args[len(args)-1] = sql.Named("hidden", string(data))
+		order = feedRecentHiding
+		if q.Popular {
+			order = feedPopularHiding
+		}
 	}
 	windowFirst := len(q.Authors) >= feedWindowAuthors
 	var own []feedEntry
@@ -181,6 +193,21 @@ type feedOrder struct {
 }
 
 var boostEntry = strings.ReplaceAll(boostCounts, "%RULE%", homeRule("o"))
+
+// notHidden keeps out boost y of a tweet whose author the reader hides
+// (FeedQuery.Hidden): one primary-key lookup per boost looked at, paid
+// only by feeds with a hidden set (the *Hiding orders).
+const notHidden = ` AND NOT EXISTS (SELECT 1 FROM tweets h WHERE h.id = y.tweet_id
+		AND h.author_id IN (SELECT value FROM json_each(@hidden)))`
+
+// hiding is order with boosts of hidden people's tweets left out.
+func hiding(o feedOrder) feedOrder {
+	o.boostWindow = strings.Replace(o.boostWindow, boostEntry, boostEntry+notHidden, 1)
+	o.perBooster = strings.Replace(o.perBooster, boostEntry, boostEntry+notHidden, 1)
+	return o
+}
+
+var feedRecentHiding, feedPopularHiding = hiding(feedRecent), hiding(feedPopular)
 
 var feedRecent = feedOrder{
 	window: `SELECT id, 0, id, '' FROM (SELECT id, author_id, in_reply_to_author_id FROM tweets

@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 
+	"murmur/fragments/internal/relations"
 	"murmur/fragments/internal/service"
 	"murmur/fragments/notifications"
 	"murmur/fragments/notifications/live"
@@ -25,8 +26,12 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	hub := live.NewHub(rt.Bus.Client(), st.Unread, rt.Logger)
-	inbox := notifications.NewInbox(st, rt.People(), hub)
+	// Counts pushed to a socket are read as its viewer's (the inbox leaves
+	// out people they hide); the inbox needs the hub, so it is named first.
+	var inbox *notifications.Inbox
+	unread := func(ctx context.Context, id string) (int, error) { return inbox.Unread(ctx, id) }
+	hub := live.NewHub(rt.Bus.Client(), unread, rt.Logger)
+	inbox = notifications.NewInbox(st, rt.People(), hub).WithHidden(relations.New(rt.Config.FollowURL), rt.Logger)
 	go hub.Run(ctx)
 	go inbox.Consume(ctx, rt.Bus, rt.Logger)
 	return server.New(server.Deps{

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"murmur/fragments/internal/config"
+	"murmur/fragments/internal/relations"
 	"murmur/fragments/internal/service"
 	"murmur/fragments/tweets"
 	"murmur/fragments/tweets/server"
@@ -35,7 +36,8 @@ func build(ctx context.Context, rt *service.Runtime) (http.Handler, error) {
 		return nil, err
 	}
 	directory := rt.People()
-	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger), tweets.WithFeedMemo(memo))
+	svc := tweets.NewService(st, directory, rt.Bus, tweets.WithLogger(rt.Logger), tweets.WithFeedMemo(memo),
+		tweets.WithRelations(relations.New(rt.Config.FollowURL)))
 	go svc.RunMediaCleanup(ctx, time.Hour)
 	go svc.ConsumeDeletions(ctx, rt.Bus)
 	return server.New(server.Deps{
