@@ -76,7 +76,7 @@ func TestInboxErasesADeletedAccount(t *testing.T) {
 		t.Errorf("announced %v after the deletion, want [1 2]", got)
 	}
 	for _, who := range []string{"1", "2"} {
-		if n, err := st.Unread(ctx, who); err != nil || n != 0 {
+		if n, err := st.Unread(ctx, who, nil); err != nil || n != 0 {
 			t.Errorf("%s's unread = %d, %v; want 0", who, n, err)
 		}
 	}

@@ -26,7 +26,7 @@ func TestUserGone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	mine, _, err := st.List(ctx, ann, 10, "")
+	mine, _, err := st.List(ctx, ann, 10, "", nil)
 	if err != nil || len(mine) != 1 {
 		t.Fatalf("ann's notifications = %v, %v; want 1", mine, err)
 	}
@@ -54,7 +54,7 @@ func TestUserGone(t *testing.T) {
 	check := func(t *testing.T) {
 		t.Helper()
 		for who, want := range map[string][]string{ann: nil, bob: {cat}, cat: nil} {
-			list, _, err := st.List(ctx, who, 10, "")
+			list, _, err := st.List(ctx, who, 10, "", nil)
 			var actors []string
 			for _, n := range list {
 				actors = append(actors, n.ActorID)
@@ -63,7 +63,7 @@ func TestUserGone(t *testing.T) {
 				t.Errorf("%s's notifications are by %v (%v), want by %v", who, actors, err, want)
 			}
 		}
-		if n, err := st.Unread(ctx, bob); err != nil || n != 1 {
+		if n, err := st.Unread(ctx, bob, nil); err != nil || n != 1 {
 			t.Errorf("bob's unread = %d, %v; want 1", n, err)
 		}
 		if n := readMarks(); n != 0 {
