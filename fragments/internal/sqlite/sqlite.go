@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
@@ -31,7 +32,8 @@ type Store struct {
 	batch *batch
 	// prepared holds the statements of ExecIn and QueryRowIn by their text;
 	// nil in a Store made by hand, which prepares them each time.
-	prepared *sync.Map
+	prepared      *sync.Map
+	preparedCount *atomic.Int64
 }
 
 // ExecIn runs a writing statement in tx, as tx.ExecContext does, from a
@@ -55,15 +57,35 @@ func (s Store) QueryRowIn(ctx context.Context, tx *sql.Tx, query string, args ..
 	return tx.QueryRowContext(ctx, query, args...)
 }
 
+// Query runs a reading query, as DB.QueryContext does, from a statement
+// prepared once per connection (see ExecIn): for the reads every page
+// makes, whose statements (a tweet's columns with their subqueries) cost
+// more to compile than to run.
+func (s Store) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.DB.QueryContext(ctx, query, args...)
+}
+
+// maxPrepared bounds how many statements a store keeps prepared: queries
+// with lists of placeholders come in as many texts as list lengths, and
+// past the bound a new text runs unprepared.
+const maxPrepared = 512
+
 // stmt is query prepared on the database, kept for the next time; nil in
-// a Store made by hand or when preparing failed (the statement then runs
-// unprepared, and reports the error itself).
+// a Store made by hand, when preparing failed (the statement then runs
+// unprepared, and reports the error itself) or when the store keeps
+// maxPrepared statements already.
 func (s Store) stmt(ctx context.Context, query string) *sql.Stmt {
 	if s.prepared == nil {
 		return nil
 	}
 	if st, ok := s.prepared.Load(query); ok {
 		return st.(*sql.Stmt)
+	}
+	if s.preparedCount.Load() >= maxPrepared {
+		return nil
 	}
 	st, err := s.DB.PrepareContext(ctx, query)
 	if err != nil {
@@ -73,6 +95,7 @@ func (s Store) stmt(ctx context.Context, query string) *sql.Stmt {
 		st.Close()
 		return prev.(*sql.Stmt)
 	}
+	s.preparedCount.Add(1)
 	return st
 }
 
@@ -108,7 +131,7 @@ func OpenStore[S any](ctx context.Context, path string, fsys fs.FS, wrap func(St
 		var none S
 		return none, err
 	}
-	return wrap(Store{DB: db, batch: &batch{db: db}, prepared: &sync.Map{}}), nil
+	return wrap(Store{DB: db, batch: &batch{db: db}, prepared: &sync.Map{}, preparedCount: &atomic.Int64{}}), nil
 }
 
 // Open opens (creating when needed) the SQLite file at path and applies the

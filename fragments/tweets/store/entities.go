@@ -39,7 +39,7 @@ func (s *Store) loadMentioned(ctx context.Context, list []tweets.Tweet, index ma
 	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT tweet_id, handle FROM mentions
+	rows, err := s.Query(ctx, `SELECT tweet_id, handle FROM mentions
 		WHERE tweet_id IN (?`+strings.Repeat(",?", len(ids)-1)+`) AND user_id IS NOT NULL ORDER BY tweet_id, handle`, ids...)
 	if err != nil {
 		return err

@@ -195,7 +195,7 @@ func scanTweet(row interface{ Scan(...any) error }) (tweets.Tweet, int64, error)
 // queryTweets runs a query selecting tweetColumns and loads the images of
 // the tweets it finds.
 func (s *Store) queryTweets(ctx context.Context, query string, args ...any) ([]tweets.Tweet, error) {
-	rows, err := s.DB.QueryContext(ctx, query, args...)
+	rows, err := s.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (s *Store) queryTweets(ctx context.Context, query string, args ...any) ([]t
 	for id := range index {
 		ids = append(ids, id)
 	}
-	mrows, err := s.DB.QueryContext(ctx, `SELECT id, tweet_id, content_type, width, height, alt FROM media
+	mrows, err := s.Query(ctx, `SELECT id, tweet_id, content_type, width, height, alt FROM media
 		WHERE tweet_id IN (?`+strings.Repeat(",?", len(ids)-1)+`) ORDER BY tweet_id, position`, ids...)
 	if err != nil {
 		return nil, err
