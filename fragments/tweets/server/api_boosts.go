@@ -6,9 +6,9 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/ratelimit"
-	"murmur/fragments/internal/viewer"
 )
 
 // registerBoostsAPI adds boosting a tweet and taking the boost back.
@@ -43,17 +43,8 @@ func (s *server) unboostTweet(ctx context.Context, in *tweetIDInput) (*struct{},
 
 // setBoost is boosting and unboosting, which differ only in the state they set.
 func (s *server) setBoost(ctx context.Context, tweetID string, boost bool) (*struct{}, error) {
-	v, err := viewer.Require(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if boost {
-		if err := s.Limits.Check(ctx, ratelimit.Boost, v.ID, 1); err != nil {
-			return nil, jsonapi.Error(err)
-		}
-	}
-	if _, err := s.Tweets.SetBoost(ctx, tweetID, v, boost); err != nil {
-		return nil, jsonapi.Error(err)
-	}
-	return nil, nil
+	return s.toggle(ctx, boost, ratelimit.Boost, func(v auth.Viewer) error {
+		_, err := s.Tweets.SetBoost(ctx, tweetID, v, boost)
+		return err
+	})
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/ratelimit"
 	"murmur/fragments/internal/viewer"
@@ -37,16 +38,26 @@ func (s *server) unlikeTweet(ctx context.Context, in *tweetIDInput) (*struct{}, 
 
 // setLike is liking and unliking, which differ only in the state they set.
 func (s *server) setLike(ctx context.Context, tweetID string, like bool) (*struct{}, error) {
+	return s.toggle(ctx, like, ratelimit.Like, func(v auth.Viewer) error {
+		_, err := s.Tweets.SetLike(ctx, tweetID, v, like)
+		return err
+	})
+}
+
+// toggle is what liking and boosting share: a signed-in viewer, the
+// account's rate limit when turning on (taking back is never limited),
+// then the change itself, its faults answered as problems.
+func (s *server) toggle(ctx context.Context, on bool, limit string, set func(auth.Viewer) error) (*struct{}, error) {
 	v, err := viewer.Require(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if like {
-		if err := s.Limits.Check(ctx, ratelimit.Like, v.ID, 1); err != nil {
+	if on {
+		if err := s.Limits.Check(ctx, limit, v.ID, 1); err != nil {
 			return nil, jsonapi.Error(err)
 		}
 	}
-	if _, err := s.Tweets.SetLike(ctx, tweetID, v, like); err != nil {
+	if err := set(v); err != nil {
 		return nil, jsonapi.Error(err)
 	}
 	return nil, nil
