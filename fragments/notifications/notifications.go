@@ -233,9 +233,19 @@ func (in *Inbox) List(ctx context.Context, viewerID string, limit int, cursor st
 	return p, nil
 }
 
-// Unread counts the viewer's unread notifications.
+// Unread counts the viewer's unread notifications. The bell asks on every
+// page, and most often there are none: only when some are unread does the
+// hidden set matter, and only then is follow asked for it.
 func (in *Inbox) Unread(ctx context.Context, viewerID string) (int, error) {
-	return in.store.Unread(ctx, viewerID, in.hidden(ctx, viewerID))
+	n, err := in.store.Unread(ctx, viewerID, nil)
+	if err != nil || n == 0 || in.hiddenSet == nil {
+		return n, err
+	}
+	hidden := in.hidden(ctx, viewerID)
+	if len(hidden) == 0 {
+		return n, nil
+	}
+	return in.store.Unread(ctx, viewerID, hidden)
 }
 
 // Hidden is the follow service's hidden set of a viewer: whom they muted
@@ -245,8 +255,9 @@ type Hidden interface {
 }
 
 // WithHidden makes the inbox leave out notifications by people the viewer
-// hides, read from follow on every list and count: nothing is kept, so a
-// block or mute counts at once and no lost event can undo it.
+// hides, read from follow on every list and every count of some unread:
+// follow says each time whether the set changed (relations.Client.Hidden),
+// so a block or mute counts at once and no lost event can undo it.
 func (in *Inbox) WithHidden(h Hidden, logger *slog.Logger) *Inbox {
 	in.hiddenSet, in.logger = h, logger
 	return in

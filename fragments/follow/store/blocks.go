@@ -64,7 +64,7 @@ func (s *Store) Unmute(ctx context.Context, muter, muted string) (bool, error) {
 // them, was blocked by them, and muted them; one statement.
 func (s *Store) Relation(ctx context.Context, userID, other string) (follow.Relation, error) {
 	var r follow.Relation
-	err := s.DB.QueryRowContext(ctx, `SELECT
+	err := s.QueryRow(ctx, `SELECT
 		EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ?1 AND blocked_id = ?2),
 		EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ?2 AND blocked_id = ?1),
 		EXISTS (SELECT 1 FROM mutes WHERE muter_id = ?1 AND muted_id = ?2)`, id(userID), id(other)).
@@ -89,7 +89,7 @@ func (s *Store) listOf(ctx context.Context, table, listed, by, userID string, li
 	if err != nil {
 		return follow.IDPage{}, err
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, `+listed+` FROM `+table+`
+	rows, err := s.Query(ctx, `SELECT id, `+listed+` FROM `+table+`
 		WHERE `+by+` = ? AND id < ? ORDER BY id DESC LIMIT ?`, id(userID), before, limit+1)
 	if err != nil {
 		return follow.IDPage{}, err

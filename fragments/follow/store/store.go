@@ -91,7 +91,7 @@ func (s *Store) changed(ctx context.Context, query string, args ...any) (bool, e
 // the graph has never seen).
 func (s *Store) Counts(ctx context.Context, userID string) (follow.Counts, error) {
 	var c follow.Counts
-	err := s.DB.QueryRowContext(ctx, `SELECT followers, following FROM counts WHERE user_id = ?`, id(userID)).
+	err := s.QueryRow(ctx, `SELECT followers, following FROM counts WHERE user_id = ?`, id(userID)).
 		Scan(&c.Followers, &c.Following)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil
@@ -105,7 +105,7 @@ func (s *Store) FollowedAmong(ctx context.Context, followerID string, ids []stri
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT followee_id FROM follows
+	rows, err := s.Query(ctx, `SELECT followee_id FROM follows
 		WHERE follower_id = ? AND followee_id IN (SELECT value FROM json_each(?))`, id(followerID), idList(ids))
 	if err != nil {
 		return nil, err
@@ -191,7 +191,7 @@ func (s *Store) FollowingIDs(ctx context.Context, userID string, limit int, curs
 // primary-key lookup, 0 for someone who has never followed anyone.
 func (s *Store) FollowingVersion(ctx context.Context, userID string) (follow.FollowingVersion, error) {
 	var v int64
-	err := s.DB.QueryRowContext(ctx, `SELECT version FROM following_versions WHERE user_id = ?`, id(userID)).Scan(&v)
+	err := s.QueryRow(ctx, `SELECT version FROM following_versions WHERE user_id = ?`, id(userID)).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -228,7 +228,7 @@ func (s *Store) page(ctx context.Context, listed, by, filter, version, hidden, u
 	var list, hide string
 	var last, v int64
 	var more bool
-	err = s.DB.QueryRowContext(ctx, `
+	err = s.QueryRow(ctx, `
 		WITH p AS (SELECT id, `+listed+` AS user FROM follows WHERE `+by+` = ?1 AND id < ?2`+filter+` ORDER BY id DESC LIMIT ?3)
 		SELECT json_group_array(user ORDER BY id DESC), coalesce(min(id), 0),
 			EXISTS (SELECT 1 FROM follows WHERE `+by+` = ?1 AND id < (SELECT min(id) FROM p)`+filter+`),
@@ -275,7 +275,7 @@ func decodeIDs(list string) ([]string, error) {
 // of follow's CPU there), fifty join under two thousand, and whom one
 // followed lately says most about whom one would follow next.
 func (s *Store) FollowedByFollowees(ctx context.Context, userID string, limit int, skip []string) ([]string, error) {
-	rows, err := s.DB.QueryContext(ctx, `
+	rows, err := s.Query(ctx, `
 		SELECT f2.followee_id
 		FROM (SELECT followee_id FROM follows WHERE follower_id = ?1 ORDER BY id DESC LIMIT ?4) f1
 		JOIN follows f2 ON f2.follower_id = f1.followee_id
@@ -300,7 +300,7 @@ const suggestFrom = 50
 // first (ties: older account first), leaving out userID, whom userID
 // follows, and skip.
 func (s *Store) MostFollowed(ctx context.Context, userID string, limit int, skip []string) ([]string, error) {
-	rows, err := s.DB.QueryContext(ctx, `
+	rows, err := s.Query(ctx, `
 		SELECT c.user_id FROM counts c
 		WHERE c.followers > 0
 		  AND c.user_id <> ?1

@@ -68,6 +68,16 @@ func (s Store) Query(ctx context.Context, query string, args ...any) (*sql.Rows,
 	return s.DB.QueryContext(ctx, query, args...)
 }
 
+// QueryRow runs a reading query for one row, as DB.QueryRowContext does,
+// from a statement prepared once per connection (see Query): for the
+// lookups every page makes (a token's version, the viewer's row, a count).
+func (s Store) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.DB.QueryRowContext(ctx, query, args...)
+}
+
 // maxPrepared bounds how many statements a store keeps prepared: queries
 // with lists of placeholders come in as many texts as list lengths, and
 // past the bound a new text runs unprepared.

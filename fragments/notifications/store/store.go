@@ -141,7 +141,7 @@ func (s *Store) List(ctx context.Context, recipientID string, limit int, cursor 
 	if cursor != "" {
 		before = id(cursor)
 	}
-	rows, err := s.DB.QueryContext(ctx,
+	rows, err := s.Query(ctx,
 		`SELECT n.id, n.kind, n.actor_id, n.tweet_id, n.created_at, n.id <= COALESCE(m.up_to, 0)
 		 FROM notifications n LEFT JOIN read_marks m ON m.recipient_id = n.recipient_id
 		 WHERE n.recipient_id = ? AND n.id < ? AND n.actor_id NOT IN (SELECT value FROM json_each(?))
@@ -185,7 +185,7 @@ func (s *Store) List(ctx context.Context, recipientID string, limit int, cursor 
 // Notifications by someone in hidden do not count.
 func (s *Store) Unread(ctx context.Context, recipientID string, hidden []string) (int, error) {
 	var n int
-	err := s.DB.QueryRowContext(ctx,
+	err := s.QueryRow(ctx,
 		`SELECT count(*) FROM notifications
 		 WHERE recipient_id = ?1 AND id > COALESCE((SELECT up_to FROM read_marks WHERE recipient_id = ?1), 0)
 		   AND actor_id NOT IN (SELECT value FROM json_each(?2))`,

@@ -137,7 +137,7 @@ func (s *Store) MarkAnnounced(ctx context.Context, id string, at time.Time) erro
 
 // UserByHandle finds a user by (lower-case) handle.
 func (s *Store) UserByHandle(ctx context.Context, handle string) (profile.User, error) {
-	return scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE handle = ?`, handle))
+	return scanUser(s.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE handle = ?`, handle))
 }
 
 // parseID reads a user id; anything but a positive decimal number names no one.
@@ -152,7 +152,7 @@ func (s *Store) UserByID(ctx context.Context, id string) (profile.User, error) {
 	if !ok {
 		return profile.User{}, fault.New(fault.NotFound, "No such user.")
 	}
-	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
+	u, err := scanUser(s.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, n))
 	if fault.Is(err, fault.NotFound) {
 		err = fault.New(fault.NotFound, "No such user.")
 	}
@@ -200,7 +200,7 @@ func (s *Store) UsersByIDs(ctx context.Context, ids []string) ([]profile.User, e
 // PasswordHash returns a user with the stored hash of their password.
 func (s *Store) PasswordHash(ctx context.Context, handle string) (profile.User, string, error) {
 	var hash string
-	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE handle = ?`, handle), &hash)
+	u, err := scanUser(s.QueryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE handle = ?`, handle), &hash)
 	return u, hash, err
 }
 
@@ -211,7 +211,7 @@ func (s *Store) PasswordHashByID(ctx context.Context, id string) (profile.User, 
 		return profile.User{}, "", fault.New(fault.NotFound, "No such user.")
 	}
 	var hash string
-	u, err := scanUser(s.DB.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE id = ?`, n), &hash)
+	u, err := scanUser(s.QueryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE id = ?`, n), &hash)
 	if fault.Is(err, fault.NotFound) {
 		err = fault.New(fault.NotFound, "No such user.")
 	}
@@ -252,7 +252,7 @@ func (s *Store) TokenVersion(ctx context.Context, id string) (int64, error) {
 		return 0, fault.New(fault.NotFound, "No such user.")
 	}
 	var v int64
-	err := s.DB.QueryRowContext(ctx, `SELECT token_version FROM users WHERE id = ?
+	err := s.QueryRow(ctx, `SELECT token_version FROM users WHERE id = ?
 		UNION ALL SELECT ? FROM deleted_users WHERE user_id = ?`, n, events.DeletedTokenVersion, n).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fault.New(fault.NotFound, "No such user.")
@@ -301,7 +301,7 @@ func (s *Store) SearchUsers(ctx context.Context, prefix string, limit int, curso
 		}
 	}
 	pattern := escapeLike(prefix) + "%"
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+userColumns+` FROM users
+	rows, err := s.Query(ctx, `SELECT `+userColumns+` FROM users
 		WHERE (handle LIKE ?1 ESCAPE '\' OR display_name LIKE ?1 ESCAPE '\') AND handle > ?2
 		ORDER BY handle LIMIT ?3`, pattern, after, limit+1)
 	if err != nil {
@@ -388,7 +388,7 @@ func (s *Store) Avatar(ctx context.Context, id, key string, size int) ([]byte, e
 		return nil, errNoAvatar
 	}
 	var data []byte
-	err := s.DB.QueryRowContext(ctx, `SELECT a.data FROM avatars a JOIN users u ON u.id = a.user_id
+	err := s.QueryRow(ctx, `SELECT a.data FROM avatars a JOIN users u ON u.id = a.user_id
 		WHERE a.user_id = ? AND a.size = ? AND u.avatar = ?`, n, size, key).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoAvatar

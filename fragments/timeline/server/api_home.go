@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -17,9 +19,27 @@ type homeInput struct {
 	Cursor string `query:"cursor" maxLength:"60" doc:"The next value of the previous page."`
 }
 
+// Tweets are a page's tweets as the tweets service wrote them (a JSON
+// array of timeline.Tweet), passed on without decoding; the API's schema
+// is that of the array.
+type Tweets json.RawMessage
+
+// MarshalJSON writes the tweets as they are (none: an empty list).
+func (t Tweets) MarshalJSON() ([]byte, error) {
+	if len(t) == 0 {
+		return []byte("[]"), nil
+	}
+	return t, nil
+}
+
+// Schema is the schema of a list of timeline.Tweet.
+func (Tweets) Schema(r huma.Registry) *huma.Schema {
+	return r.Schema(reflect.TypeFor[[]timeline.Tweet](), true, "")
+}
+
 // TweetList is a page of the home timeline.
 type TweetList struct {
-	Items []timeline.Tweet `json:"items"`
+	Items Tweets `json:"items"`
 	Next  *string          `json:"next" doc:"Cursor of the next page; null on the last. A position in the order, so tweets posted meanwhile never repeat or skip entries."`
 	// Partial is the one addition to the contract's list shape, and it
 	// appears only on a degraded page, so clients that do not know it
@@ -52,5 +72,5 @@ func (s *server) home(ctx context.Context, in *homeInput) (*homeOutput, error) {
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}
-	return &homeOutput{Body: TweetList{Items: page.Tweets, Next: jsonapi.Next(page.Next), Partial: page.Partial}}, nil
+	return &homeOutput{Body: TweetList{Items: Tweets(page.Items), Next: jsonapi.Next(page.Next), Partial: page.Partial}}, nil
 }

@@ -87,8 +87,11 @@ func TestFeedNamesItsAuthors(t *testing.T) {
 		{{"/tweets/api/feed", false, 200}},                                  // known by name
 	} {
 		p, err := tw.Feed(t.Context(), c, q)
-		if err != nil || len(p.Tweets) != 1 || p.Tweets[0].ID != id {
-			t.Fatalf("round %d: feed = %+v, %v; want amy's tweet", round, p, err)
+		if err != nil {
+			t.Fatalf("round %d: feed: %v", round, err)
+		}
+		if ts, err := p.Tweets(); err != nil || len(ts) != 1 || ts[0].ID != id {
+			t.Fatalf("round %d: feed = %+v, %v; want amy's tweet", round, ts, err)
 		}
 		if got := rec.take(); !slices.Equal(got, want) {
 			t.Errorf("round %d: calls %+v, want %+v", round, got, want)

@@ -142,18 +142,22 @@ func (t *Tweets) Feed(ctx context.Context, c timeline.Caller, q timeline.FeedQue
 	if err != nil {
 		return timeline.Page{}, err
 	}
-	data := a.body
+	// The items stay as tweets wrote them (see timeline.Page); decoding
+	// them into RawMessage still checks that they are JSON.
 	var list struct {
-		Items []timeline.Tweet `json:"items"`
-		Next  *string          `json:"next"`
+		Items json.RawMessage `json:"items"`
+		Next  *string         `json:"next"`
 	}
-	if err := json.Unmarshal(data, &list); err != nil {
+	if err := json.Unmarshal(a.body, &list); err != nil {
 		return timeline.Page{}, fmt.Errorf("decode feed: %w", err)
 	}
-	p := timeline.Page{Tweets: list.Items}
-	if p.Tweets == nil {
-		p.Tweets = []timeline.Tweet{}
+	switch {
+	case len(list.Items) == 0 || string(list.Items) == "null":
+		list.Items = json.RawMessage("[]")
+	case list.Items[0] != '[':
+		return timeline.Page{}, fmt.Errorf("decode feed: items are not a list")
 	}
+	p := timeline.Page{Items: list.Items}
 	if list.Next != nil {
 		p.Next = *list.Next
 	}

@@ -159,14 +159,25 @@ func (s *server) cardFragment(c *gin.Context) {
 	s.renderCards(c, []tweets.Tweet{t})
 }
 
-// renderCards answers the viewer's cards of tweets, in order.
+// renderCards answers the viewer's cards of tweets, in order: the
+// rendered cards one after the other (each one html/template's output,
+// mostly from the card cache), written as they are.
 func (s *server) renderCards(c *gin.Context, list []tweets.Tweet) {
 	cards, err := s.cards(c, list)
 	if err != nil {
 		render.FragmentError(c, s.tmpl, err)
 		return
 	}
-	s.render(c, http.StatusOK, "cards", cards)
+	n := 0
+	for _, cd := range cards {
+		n += len(cd.HTML)
+	}
+	out := make([]byte, 0, n)
+	for _, cd := range cards {
+		out = append(out, cd.HTML...)
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", out)
 }
 
 // cardsFragment is the cards of the tweets with the given ids, in that
