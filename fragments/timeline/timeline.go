@@ -96,29 +96,37 @@ func (t Tweet) Entry() string {
 	return t.ID
 }
 
-// Page is one page of a timeline and the cursor of the next ("" at the end).
+// Page is one page of a timeline.
 type Page struct {
-	// Items are the page's tweets as the tweets service wrote them: a JSON
-	// array of Tweet. The JSON API passes them on as they are (decoding
-	// them and encoding them again was a third of the timeline's CPU);
-	// Tweets decodes them where they are needed.
-	Items json.RawMessage
-	Next  string
+	// Body is the page as the tweets service answered it, the contract's
+	// TweetList: {"items": [Tweet, ...], "next": cursor or null}. The JSON
+	// API answers it as it is (decoding it and encoding it again was a
+	// third of the timeline's CPU); Decode reads it where the tweets
+	// themselves are needed.
+	Body json.RawMessage
 	// Partial is set when whom the caller follows could not be read (the
 	// follow service is down): the page holds the caller's own tweets alone.
 	Partial bool
 }
 
-// Tweets decodes the page's items.
-func (p Page) Tweets() ([]Tweet, error) {
-	if len(p.Items) == 0 {
-		return []Tweet{}, nil
+// Decode reads the page's tweets and the cursor of the next page ("" at
+// the end).
+func (p Page) Decode() ([]Tweet, string, error) {
+	var list struct {
+		Items []Tweet `json:"items"`
+		Next  *string `json:"next"`
 	}
-	var ts []Tweet
-	if err := json.Unmarshal(p.Items, &ts); err != nil {
-		return nil, fmt.Errorf("decode feed: %w", err)
+	if err := json.Unmarshal(p.Body, &list); err != nil {
+		return nil, "", fmt.Errorf("decode feed: %w", err)
 	}
-	return ts, nil
+	if list.Items == nil {
+		list.Items = []Tweet{}
+	}
+	next := ""
+	if list.Next != nil {
+		next = *list.Next
+	}
+	return list.Items, next, nil
 }
 
 // FeedQuery asks the tweets service for a page of some authors' tweets.
@@ -283,7 +291,8 @@ func (h *Homes) Newer(ctx context.Context, c Caller, after string, limit int) ([
 	if err != nil {
 		return nil, err
 	}
-	return p.Tweets()
+	ts, _, err := p.Decode()
+	return ts, err
 }
 
 // Newest is the place of the newest entry in the caller's home (a tweet's
@@ -298,7 +307,7 @@ func (h *Homes) Newest(ctx context.Context, c Caller) (string, error) {
 	if err != nil {
 		return "0", err
 	}
-	ts, err := p.Tweets()
+	ts, _, err := p.Decode()
 	if err != nil || len(ts) == 0 {
 		return "0", err
 	}

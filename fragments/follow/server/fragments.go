@@ -303,8 +303,18 @@ func (s *server) suggestions(c *gin.Context, v view) (suggestions, error) {
 	if err != nil {
 		return suggestions{}, err
 	}
-	es, err := s.entries(c, v, ps)
-	return suggestions{view: v, Entries: es}, err
+	return suggestions{view: v, Entries: suggested(v, ps)}, nil
+}
+
+// suggested gives each suggested person their button. No one suggested is
+// followed by the viewer (suggestions are picked again whenever whom the
+// viewer follows changes), so, unlike entries, it asks nothing.
+func suggested(v view, ps []people.Person) []entry {
+	out := make([]entry, len(ps))
+	for i, p := range ps {
+		out[i] = entry{view: v, Person: p, Button: button{view: v, ID: p.ID}}
+	}
+	return out
 }
 
 // followSuggestionFragment follows someone from the who-to-follow widget
@@ -354,10 +364,5 @@ func (s *server) followSuggestionFragment(c *gin.Context) {
 		s.render(c, http.StatusOK, "suggestion-done", done{view: v, Person: p})
 		return
 	}
-	es, err := s.entries(c, v, next)
-	if err != nil {
-		render.FragmentError(c, s.tmpl, err)
-		return
-	}
-	s.render(c, http.StatusOK, "suggestion", es[0])
+	s.render(c, http.StatusOK, "suggestion", suggested(v, next)[0])
 }

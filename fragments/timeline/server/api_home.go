@@ -19,27 +19,9 @@ type homeInput struct {
 	Cursor string `query:"cursor" maxLength:"60" doc:"The next value of the previous page."`
 }
 
-// Tweets are a page's tweets as the tweets service wrote them (a JSON
-// array of timeline.Tweet), passed on without decoding; the API's schema
-// is that of the array.
-type Tweets json.RawMessage
-
-// MarshalJSON writes the tweets as they are (none: an empty list).
-func (t Tweets) MarshalJSON() ([]byte, error) {
-	if len(t) == 0 {
-		return []byte("[]"), nil
-	}
-	return t, nil
-}
-
-// Schema is the schema of a list of timeline.Tweet.
-func (Tweets) Schema(r huma.Registry) *huma.Schema {
-	return r.Schema(reflect.TypeFor[[]timeline.Tweet](), true, "")
-}
-
 // TweetList is a page of the home timeline.
 type TweetList struct {
-	Items Tweets `json:"items"`
+	Items []timeline.Tweet `json:"items"`
 	Next  *string          `json:"next" doc:"Cursor of the next page; null on the last. A position in the order, so tweets posted meanwhile never repeat or skip entries."`
 	// Partial is the one addition to the contract's list shape, and it
 	// appears only on a degraded page, so clients that do not know it
@@ -47,11 +29,21 @@ type TweetList struct {
 	Partial bool `json:"partial,omitempty" doc:"Present, and true, only when whom I follow could not be read (the follow service is down): the page holds my own tweets alone. Read again later for the whole home."`
 }
 
-type homeOutput struct{ Body TweetList }
+// homeOutput is a TweetList, written as it is: the tweets service's page,
+// or the timeline's own encoding of a partial one.
+type homeOutput struct {
+	ContentType string `header:"Content-Type"`
+	Body        []byte
+}
 
 // registerHomeAPI adds reading my home timeline.
 func (s *server) registerHomeAPI(api huma.API) {
+	list := api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[TweetList](), true, "TweetList")
 	huma.Register(api, huma.Operation{
+		Responses: map[string]*huma.Response{"200": {
+			Description: "A page of my home timeline.",
+			Content:     map[string]*huma.MediaType{"application/json": {Schema: list}},
+		}},
 		OperationID: "get-home", Method: http.MethodGet, Path: "/timeline/api/home",
 		Summary: "My home timeline",
 		Description: "My tweets and those of everyone I follow. For live updates open the websocket GET /timeline/api/stream (optionally ?since=<newest id you have>), which sends {\"event\":\"tweet.created\",\"tweet\":Tweet}, {\"event\":\"tweet.deleted\",\"id\":\"…\"} and " +
@@ -72,5 +64,15 @@ func (s *server) home(ctx context.Context, in *homeInput) (*homeOutput, error) {
 	if err != nil {
 		return nil, jsonapi.Error(err)
 	}
-	return &homeOutput{Body: TweetList{Items: Tweets(page.Items), Next: jsonapi.Next(page.Next), Partial: page.Partial}}, nil
+	out := &homeOutput{ContentType: "application/json", Body: page.Body}
+	if page.Partial {
+		ts, next, err := page.Decode()
+		if err != nil {
+			return nil, err
+		}
+		if out.Body, err = json.Marshal(TweetList{Items: ts, Next: jsonapi.Next(next), Partial: true}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,9 +21,17 @@ func TestHomeAPIPassesTweetsOn(t *testing.T) {
 	e.mustPost(t, bob, `bob says <b>"hi"</b> & more`)
 	e.mustPost(t, ada, "ada's own")
 
-	status, body := call(t, "GET", e.timeline.URL+"/timeline/api/home?limit=5", &ada, nil)
-	if status != http.StatusOK {
-		t.Fatalf("home: %d %s", status, body)
+	req, _ := http.NewRequest("GET", e.timeline.URL+"/timeline/api/home?limit=5", nil)
+	req.Header.Set("Authorization", "Bearer "+ada.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	body := string(raw)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("home: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
 	var home struct {
 		Items json.RawMessage `json:"items"`
@@ -66,6 +75,15 @@ func TestHomeAPIPassesTweetsOn(t *testing.T) {
 		t.Fatalf("openapi: %d", status)
 	}
 	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]struct {
+					Schema struct {
+						Ref string `json:"$ref"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
 		Components struct {
 			Schemas map[string]struct {
 				Properties map[string]struct {
@@ -79,6 +97,9 @@ func TestHomeAPIPassesTweetsOn(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(spec), &doc); err != nil {
 		t.Fatal(err)
+	}
+	if ref := doc.Paths["/timeline/api/home"]["get"].Responses["200"].Content["application/json"].Schema.Ref; ref != "#/components/schemas/TweetList" {
+		t.Errorf("the home's answer is described as %q, want a TweetList", ref)
 	}
 	items2 := doc.Components.Schemas["TweetList"].Properties["items"]
 	if !strings.Contains(fmt.Sprint(items2.Type), "array") || items2.Items.Ref != "#/components/schemas/Tweet" {

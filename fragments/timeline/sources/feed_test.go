@@ -90,7 +90,7 @@ func TestFeedNamesItsAuthors(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: feed: %v", round, err)
 		}
-		if ts, err := p.Tweets(); err != nil || len(ts) != 1 || ts[0].ID != id {
+		if ts, _, err := p.Decode(); err != nil || len(ts) != 1 || ts[0].ID != id {
 			t.Fatalf("round %d: feed = %+v, %v; want amy's tweet", round, ts, err)
 		}
 		if got := rec.take(); !slices.Equal(got, want) {
