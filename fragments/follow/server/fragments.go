@@ -295,7 +295,46 @@ func (s *server) whoToFollowFragment(c *gin.Context) {
 		render.FragmentError(c, s.tmpl, err)
 		return
 	}
-	s.render(c, http.StatusOK, "who-to-follow", w)
+	k, ok := keyOfWidget(w)
+	if !ok {
+		s.render(c, http.StatusOK, "who-to-follow", w)
+		return
+	}
+	h, err := s.widgets.HTML(k, w)
+	if err != nil {
+		render.FragmentError(c, s.tmpl, err)
+		return
+	}
+	render.Write(c, http.StatusOK, h)
+}
+
+// keptWidgets bounds how many who-to-follow widgets are kept rendered
+// (about two kilobytes each).
+const keptWidgets = 10_000
+
+// widgetKey is everything the who-to-follow widget shows (see
+// render.Memo): the links, whether someone is signed in and where the
+// signed-out are sent, and the people suggested, in order. The viewer's
+// follow state of them is no part of it: no one suggested is followed.
+type widgetKey struct {
+	Links  render.Links
+	Signed bool
+	SignIn string
+	N      int
+	People [follow.SuggestionCount]people.Person
+}
+
+// keyOfWidget is w's key; false when it suggests more people than a key
+// holds (it is then rendered each time).
+func keyOfWidget(w suggestions) (widgetKey, bool) {
+	k := widgetKey{Links: w.Links, Signed: w.Viewer != nil, SignIn: w.SignIn, N: len(w.Entries)}
+	if len(w.Entries) > len(k.People) {
+		return widgetKey{}, false
+	}
+	for i, e := range w.Entries {
+		k.People[i] = e.Person
+	}
+	return k, true
 }
 
 func (s *server) suggestions(c *gin.Context, v view) (suggestions, error) {

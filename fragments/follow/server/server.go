@@ -14,6 +14,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/ratelimit"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
@@ -46,11 +47,14 @@ type Deps struct {
 type server struct {
 	Deps
 	tmpl *template.Template
+	// widgets are who-to-follow widgets as rendered, by all they show.
+	widgets *render.Memo[widgetKey]
 }
 
 // New returns the follow service's HTTP handler.
 func New(d Deps) http.Handler {
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html")}
+	s.widgets = render.NewMemo[widgetKey](s.tmpl, "who-to-follow", keptWidgets)
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	r.Use(viewer.Authenticate(d.Verifier))
 

@@ -37,6 +37,12 @@ func HTML(c *gin.Context, status int, t *template.Template, name string, data an
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
+// Write answers HTML rendered before (by a Memo, say) as the whole response.
+func Write(c *gin.Context, status int, h template.HTML) {
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", []byte(h))
+}
+
 // buffers are HTML's buffers.
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

@@ -37,6 +37,49 @@ type view struct {
 	SignUp form
 }
 
+// keptViews bounds how many navs and how many cards are kept rendered
+// (a few kilobytes each).
+const keptViews = 10_000
+
+// viewKey is everything the nav and the profile card show of a view (see
+// render.Memo): the links, whom they show, the search box's text and the
+// card's switches.
+type viewKey struct {
+	Links            render.Links
+	Viewer, User     userKey
+	Query            string
+	Editable, Counts bool
+}
+
+// userKey is what the nav and the card show of a person.
+type userKey struct {
+	Signed                               bool
+	ID, Handle, DisplayName, Bio, Avatar string
+	Created                              int64
+}
+
+func keyOfView(v view) viewKey {
+	return viewKey{Links: v.Links, Viewer: keyOfUser(v.Viewer), User: keyOfUser(&v.User), Query: v.Query, Editable: v.Editable, Counts: v.Counts}
+}
+
+func keyOfUser(u *profile.User) userKey {
+	if u == nil {
+		return userKey{}
+	}
+	return userKey{Signed: true, ID: u.ID, Handle: u.Handle, DisplayName: u.DisplayName, Bio: u.Bio, Avatar: u.Avatar, Created: u.CreatedAt.UnixNano()}
+}
+
+// renderView answers the nav or the profile card of v ("nav", "card"), as
+// kept rendered under everything they show.
+func (s *server) renderView(c *gin.Context, status int, name string, v view) {
+	h, err := s.kept[name].HTML(keyOfView(v), v)
+	if err != nil {
+		render.FragmentError(c, s.tmpl, err)
+		return
+	}
+	render.Write(c, status, h)
+}
+
 // person is one entry of a list of people, with the links of the request.
 type person struct {
 	Links render.Links
@@ -90,7 +133,7 @@ func (s *server) render(c *gin.Context, status int, name string, data any) {
 func (s *server) navFragment(c *gin.Context) {
 	v := s.view(c)
 	v.Query = c.Query("q")
-	s.render(c, http.StatusOK, "nav", v)
+	s.renderView(c, http.StatusOK, "nav", v)
 }
 
 // searchFragment answers the nav's search box with at most eight people
@@ -224,7 +267,7 @@ func (s *server) meFragment(c *gin.Context) {
 		return
 	}
 	v.User, v.Editable, v.Counts = *v.Viewer, true, true
-	s.render(c, http.StatusOK, "card", v)
+	s.renderView(c, http.StatusOK, "card", v)
 }
 
 func bioLeft(bio string) int { return profile.MaxBio - utf8.RuneCountInString(bio) }
@@ -256,7 +299,7 @@ func (s *server) meSaveFragment(c *gin.Context) {
 	}
 	htmx.Trigger(c, htmx.ProfileChanged)
 	v.User, v.Editable, v.Counts = u, true, true
-	s.render(c, http.StatusOK, "card", v)
+	s.renderView(c, http.StatusOK, "card", v)
 }
 
 // userFragment is the profile card of the person with a handle.
@@ -273,7 +316,7 @@ func (s *server) userFragment(c *gin.Context) {
 	}
 	v.User = u
 	v.Editable = v.Viewer != nil && v.Viewer.ID == u.ID
-	s.render(c, http.StatusOK, "card", v)
+	s.renderView(c, http.StatusOK, "card", v)
 }
 
 // fragment renders a named template for composing one of this service's own pages.

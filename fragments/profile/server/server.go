@@ -15,6 +15,7 @@ import (
 	"murmur/fragments/internal/auth"
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/ratelimit"
+	"murmur/fragments/internal/render"
 	"murmur/fragments/internal/serving"
 	"murmur/fragments/internal/telemetry"
 	"murmur/fragments/internal/viewer"
@@ -51,11 +52,18 @@ type Deps struct {
 type server struct {
 	Deps
 	tmpl *template.Template
+	// kept are the nav and the profile card as rendered, by all they show
+	// (both are on every page).
+	kept map[string]*render.Memo[viewKey]
 }
 
 // New returns the profile service's HTTP handler.
 func New(d Deps) http.Handler {
 	s := &server{Deps: d, tmpl: layout.Parse(templates, "templates/*.html")}
+	s.kept = map[string]*render.Memo[viewKey]{
+		"nav":  render.NewMemo[viewKey](s.tmpl, "nav", keptViews),
+		"card": render.NewMemo[viewKey](s.tmpl, "card", keptViews),
+	}
 	r := serving.NewEngine(service, d.Logger, d.Metrics, d.TrustedProxies)
 	// profile owns the token versions: it reads a token's user's version
 	// from its own store (one primary-key read), so a revocation holds here

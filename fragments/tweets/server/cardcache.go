@@ -3,8 +3,6 @@ package server
 import (
 	"html/template"
 
-	lru "github.com/hashicorp/golang-lru/v2"
-
 	"murmur/fragments/internal/render"
 	"murmur/fragments/layout"
 	"murmur/fragments/tweets"
@@ -56,29 +54,11 @@ func avatarOf(a tweets.Author) string {
 
 // cardCache remembers rendered tweet cards: html/template costs about
 // 30 µs a card, the largest part of every page of tweets.
-type cardCache struct {
-	tmpl  *template.Template
-	cards *lru.Cache[cardKey, template.HTML]
-}
+type cardCache struct{ memo *render.Memo[cardKey] }
 
 func newCardCache(tmpl *template.Template) *cardCache {
-	cards, err := lru.New[cardKey, template.HTML](cardCacheSize)
-	if err != nil {
-		panic(err) // only for a size below 1
-	}
-	return &cardCache{tmpl: tmpl, cards: cards}
+	return &cardCache{memo: render.NewMemo[cardKey](tmpl, "card", cardCacheSize)}
 }
 
 // html is c's card, rendered once per key.
-func (cc *cardCache) html(c card) (template.HTML, error) {
-	k := keyOf(c)
-	if h, ok := cc.cards.Get(k); ok {
-		return h, nil
-	}
-	h, err := layout.Execute(cc.tmpl, "card", c)
-	if err != nil {
-		return "", err
-	}
-	cc.cards.Add(k, h)
-	return h, nil
-}
+func (cc *cardCache) html(c card) (template.HTML, error) { return cc.memo.HTML(keyOf(c), c) }

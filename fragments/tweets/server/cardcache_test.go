@@ -73,7 +73,7 @@ func TestCardCacheAnswersWhatTheTemplateWould(t *testing.T) {
 		}
 		seen[string(want)] = ch.name
 	}
-	if n := cache.cards.Len(); n != len(changes) {
+	if n := cache.memo.Len(); n != len(changes) {
 		t.Fatalf("the cache holds %d cards, want one per variant (%d)", n, len(changes))
 	}
 }
