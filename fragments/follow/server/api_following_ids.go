@@ -13,6 +13,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/conditional"
 
 	"murmur/fragments/follow"
+	"murmur/fragments/internal/fault"
 	"murmur/fragments/internal/jsonapi"
 	"murmur/fragments/internal/viewer"
 )
@@ -52,13 +53,14 @@ type idListOutput struct {
 func (s *server) registerFollowingIDsAPI(api huma.API) {
 	huma.Register(api, huma.Operation{
 		OperationID: "list-following-ids", Method: http.MethodGet, Path: "/follow/api/users/{user_id}/following/ids",
-		Summary: "Ids of whom a user follows",
+		Summary: "Ids of whom I follow (my home's list)",
 		Description: "Most recently followed first, up to 5000 a page (1000 unless limit says otherwise). An id that names no one follows no one (an empty list). " +
-			"It is the home's list: whom the user muted is left out, and `hidden` names everyone whose tweets and boosts stay out of the home.\n\n" +
+			"It is the home's list: whom the user muted is left out, and `hidden` names everyone whose tweets and boosts stay out of the home. " +
+			"Only the user themself may read it (403 for anyone else): it tells whom they muted and blocked and who blocked them.\n\n" +
 			"Every answer carries a strong `ETag` for its page (user, `limit` and `cursor`), which changes as soon as the user " +
 			"follows, unfollows, blocks, unblocks, mutes or unmutes anyone, or is blocked or unblocked (and only then). Send it back in `If-None-Match`: while the list is unchanged the " +
 			"answer is `304 Not Modified`, with no body, and the page kept from before is current.",
-		Tags: []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 422},
+		Tags: []string{"users"}, Security: jsonapi.Security, Errors: []int{401, 403, 422},
 		Responses: map[string]*huma.Response{
 			"304": {
 				Description: "Not Modified: the page whose ETag was sent in If-None-Match is still current.",
@@ -71,8 +73,14 @@ func (s *server) registerFollowingIDsAPI(api huma.API) {
 }
 
 func (s *server) listFollowingIDs(ctx context.Context, in *idListInput) (*idListOutput, error) {
-	if _, err := viewer.Require(ctx); err != nil {
+	v, err := viewer.Require(ctx)
+	if err != nil {
 		return nil, err
+	}
+	// The home's list says whom its owner muted and blocked and who
+	// blocked them: theirs alone to read.
+	if v.ID != in.UserID {
+		return nil, jsonapi.Error(fault.New(fault.Forbidden, "This list is only its owner's: whom someone follows is at /follow/api/users/{user_id}/following."))
 	}
 	if len(in.IfNoneMatch) > 0 {
 		version, err := s.Graph.FollowingVersion(ctx, in.UserID)

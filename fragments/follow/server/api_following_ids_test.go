@@ -21,7 +21,7 @@ func TestFollowingIDs(t *testing.T) {
 	}
 	read := func(t *testing.T, path string) list {
 		t.Helper()
-		r := e.mustDo(t, request{Method: http.MethodGet, Path: path, As: &bob}, http.StatusOK)
+		r := e.mustDo(t, request{Method: http.MethodGet, Path: path, As: &ada}, http.StatusOK)
 		var l list
 		if err := json.Unmarshal([]byte(r.Body), &l); err != nil {
 			t.Fatalf("decode %s: %v", r.Body, err)
@@ -51,9 +51,19 @@ func TestFollowingIDs(t *testing.T) {
 			t.Errorf("ids after unfollowing cy = %v", got.Items)
 		}
 	})
-	t.Run("no one follows no one", func(t *testing.T) {
-		if got := read(t, "/follow/api/users/999999/following/ids"); len(got.Items) != 0 {
-			t.Errorf("ids of an unknown id = %v, want none", got.Items)
+	t.Run("no one followed, none listed", func(t *testing.T) {
+		r := e.mustDo(t, request{Method: http.MethodGet, Path: "/follow/api/users/" + bob.ID + "/following/ids", As: &bob}, http.StatusOK)
+		if !regexp.MustCompile(`"items":\[\]`).MatchString(r.Body) {
+			t.Errorf("bob's ids = %s, want none", r.Body)
+		}
+	})
+	t.Run("only its owner reads it", func(t *testing.T) {
+		// It tells whom its owner muted and blocked, and who blocked them.
+		for _, who := range []*user{&bob, &cy} {
+			r := e.do(t, request{Method: http.MethodGet, Path: "/follow/api/users/" + ada.ID + "/following/ids", As: who})
+			if r.Status != http.StatusForbidden || !regexp.MustCompile(`application/problem\+json`).MatchString(r.Header.Get("Content-Type")) {
+				t.Errorf("ada's list read by another: %d %s %s, want 403 problem", r.Status, r.Header.Get("Content-Type"), r.Body)
+			}
 		}
 	})
 	t.Run("needs a session", func(t *testing.T) {
@@ -71,10 +81,10 @@ func TestFollowingIDsConditional(t *testing.T) {
 	e.mustFollow(t, ada, cy)
 	path := "/follow/api/users/" + ada.ID + "/following/ids"
 
-	// get reads path as dee, sending If-None-Match when tag is not "".
+	// get reads path as ada, sending If-None-Match when tag is not "".
 	get := func(t *testing.T, path, tag string, want int) reply {
 		t.Helper()
-		r := request{Method: http.MethodGet, Path: path, As: &dee}
+		r := request{Method: http.MethodGet, Path: path, As: &ada}
 		if tag != "" {
 			r.Header = map[string]string{"If-None-Match": tag}
 		}
