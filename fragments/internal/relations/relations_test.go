@@ -2,11 +2,7 @@ package relations_test
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"slices"
-	"sync"
 	"testing"
 
 	"murmur/fragments/internal/auth"
@@ -14,52 +10,19 @@ import (
 	"murmur/fragments/timeline/timelinetest"
 )
 
-// statusRecorder is a proxy in front of follow that notes the status of
-// every answer.
-type statusRecorder struct {
-	*httptest.Server
-	mu       sync.Mutex
-	statuses []int
-}
-
-func mustStatusRecorder(t *testing.T, target string) *statusRecorder {
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &statusRecorder{}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	proxy.ModifyResponse = func(resp *http.Response) error {
-		r.mu.Lock()
-		r.statuses = append(r.statuses, resp.StatusCode)
-		r.mu.Unlock()
-		return nil
-	}
-	r.Server = httptest.NewServer(proxy)
-	t.Cleanup(r.Close)
-	return r
-}
-
-func (r *statusRecorder) take() []int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.statuses
-	r.statuses = nil
-	return out
-}
-
 // TestHiddenSetKeptOnlyWhileFollowSaysSo checks that the hidden set read
 // last is used again only on follow's 304, and that every change to it —
 // a mute, a block either way, an unmute — shows on the very next read.
 func TestHiddenSetKeptOnlyWhileFollowSaysSo(t *testing.T) {
 	s := timelinetest.MustSources(t)
 	ann, bob, cyd := s.Profile.MustUser(t, "ann", "Ann"), s.Profile.MustUser(t, "bob", "Bob"), s.Profile.MustUser(t, "cyd", "Cyd")
-	rec := mustStatusRecorder(t, s.Follow.URL)
+	rec := timelinetest.MustRecorder(t, s.Follow.URL)
 	c := relations.New(rec.URL)
 	v := auth.Viewer{ID: ann.ID, Handle: "ann", Token: ann.Token}
 
 	hidden := func(want []string, statuses ...int) {
 		t.Helper()
+		n := rec.Count()
 		got, err := c.Hidden(t.Context(), v)
 		if err != nil {
 			t.Fatalf("hidden: %v", err)
@@ -69,7 +32,11 @@ func TestHiddenSetKeptOnlyWhileFollowSaysSo(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("hidden = %v, want %v", got, want)
 		}
-		if st := rec.take(); !slices.Equal(st, statuses) {
+		var st []int
+		for _, e := range rec.Since(n) {
+			st = append(st, e.Status)
+		}
+		if !slices.Equal(st, statuses) {
 			t.Errorf("follow answered %v, want %v", st, statuses)
 		}
 	}
@@ -93,6 +60,5 @@ func TestHiddenSetKeptOnlyWhileFollowSaysSo(t *testing.T) {
 	// What a caller does with the answer never changes the kept set.
 	got, _ := c.Hidden(t.Context(), v)
 	got[0] = "spoiled"
-	rec.take()
 	hidden([]string{cyd.ID}, 304)
 }

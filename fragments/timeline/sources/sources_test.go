@@ -2,11 +2,7 @@ package sources_test
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"slices"
-	"sync"
 	"testing"
 
 	"murmur/fragments/internal/fault"
@@ -14,55 +10,6 @@ import (
 	"murmur/fragments/timeline/sources"
 	"murmur/fragments/timeline/timelinetest"
 )
-
-// exchange is one request a recorder forwarded: the If-None-Match it
-// carried and the status of follow's answer.
-type exchange struct {
-	ifNoneMatch, etag string
-	status            int
-}
-
-// recorder is a reverse proxy in front of the real follow service that
-// notes what passes, so a test sees what the timeline asked and was told.
-type recorder struct {
-	*httptest.Server
-	mu   sync.Mutex
-	seen []exchange
-}
-
-func mustRecorder(tb testing.TB, target string) *recorder {
-	tb.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r := &recorder{}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	proxy.ModifyResponse = func(resp *http.Response) error {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.seen = append(r.seen, exchange{
-			ifNoneMatch: resp.Request.Header.Get("If-None-Match"), etag: resp.Header.Get("ETag"), status: resp.StatusCode,
-		})
-		return nil
-	}
-	r.Server = httptest.NewServer(proxy)
-	tb.Cleanup(r.Close)
-	return r
-}
-
-// since returns the exchanges after the first n.
-func (r *recorder) since(n int) []exchange {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.seen[n:])
-}
-
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.seen)
-}
 
 // TestFollowingKeepsUnchangedIDs checks the follow source's kept lists:
 // every read asks follow, an unchanged list comes back as a 304 and the
@@ -74,15 +21,15 @@ func TestFollowingKeepsUnchangedIDs(t *testing.T) {
 		s.Profile.MustUser(t, "ben", "Ben"), s.Profile.MustUser(t, "cyd", "Cyd")
 	s.MustFollow(t, reader, amy, true)
 	s.MustFollow(t, reader, ben, true)
-	rec := mustRecorder(t, s.Follow.URL)
+	rec := timelinetest.MustRecorder(t, s.Follow.URL)
 	f := sources.NewFollow(rec.URL)
 	c := timeline.Caller{ViewerID: reader.ID, Handle: "reader", Token: reader.Token}
 
 	// read reads whom reader follows through src and returns what follow
 	// was asked and answered on the way.
-	read := func(t *testing.T, src *sources.Follow, want ...string) []exchange {
+	read := func(t *testing.T, src *sources.Follow, want ...string) []timelinetest.Exchange {
 		t.Helper()
-		n := rec.count()
+		n := rec.Count()
 		got, err := src.Following(t.Context(), c)
 		if err != nil {
 			t.Fatalf("Following: %v", err)
@@ -90,21 +37,21 @@ func TestFollowingKeepsUnchangedIDs(t *testing.T) {
 		if !slices.Equal(got.IDs, want) {
 			t.Errorf("Following = %v, want %v", got, want)
 		}
-		return rec.since(n)
+		return rec.Since(n)
 	}
 
 	var etag string
 	t.Run("the first read lists them", func(t *testing.T) {
 		seen := read(t, f, ben.ID, amy.ID)
-		if len(seen) != 1 || seen[0].status != http.StatusOK || seen[0].ifNoneMatch != "" || seen[0].etag == "" {
+		if len(seen) != 1 || seen[0].Status != http.StatusOK || seen[0].IfNoneMatch != "" || seen[0].ETag == "" {
 			t.Fatalf("follow saw %+v, want one plain request answered 200 with an ETag", seen)
 		}
-		etag = seen[0].etag
+		etag = seen[0].ETag
 	})
 	t.Run("an unchanged list is asked about, not sent", func(t *testing.T) {
 		for range 2 {
 			seen := read(t, f, ben.ID, amy.ID)
-			if len(seen) != 1 || seen[0].ifNoneMatch != etag || seen[0].status != http.StatusNotModified {
+			if len(seen) != 1 || seen[0].IfNoneMatch != etag || seen[0].Status != http.StatusNotModified {
 				t.Fatalf("follow saw %+v, want one request with If-None-Match %s answered 304", seen, etag)
 			}
 		}
@@ -123,7 +70,7 @@ func TestFollowingKeepsUnchangedIDs(t *testing.T) {
 	t.Run("an unfollow shows on the next read", func(t *testing.T) {
 		s.MustFollow(t, reader, amy, false)
 		seen := read(t, f, ben.ID)
-		if len(seen) != 1 || seen[0].ifNoneMatch != etag || seen[0].status != http.StatusOK {
+		if len(seen) != 1 || seen[0].IfNoneMatch != etag || seen[0].Status != http.StatusOK {
 			t.Errorf("follow saw %+v, want the kept list's ETag answered 200 with the new list", seen)
 		}
 		read(t, other, ben.ID)

@@ -12,6 +12,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -145,4 +149,56 @@ func (s *Sources) MustFollow(tb testing.TB, who, whom User, follows bool) {
 	if status, body := Call(tb, method, s.Follow.URL+"/follow/api/following/"+whom.ID, &who, nil); status != http.StatusNoContent {
 		tb.Fatalf("%s following: %d %s", method, status, body)
 	}
+}
+
+// Exchange is one request a Recorder forwarded: the If-None-Match it
+// carried and the answer's ETag and status.
+type Exchange struct {
+	IfNoneMatch, ETag string
+	Status            int
+}
+
+// Recorder is a reverse proxy in front of a real service that notes what
+// passes, so a test sees what its client asked and was told.
+type Recorder struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen []Exchange
+}
+
+// MustRecorder starts a Recorder in front of target; it stops when the
+// test ends.
+func MustRecorder(tb testing.TB, target string) *Recorder {
+	tb.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r := &Recorder{}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ModifyResponse = func(resp *http.Response) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.seen = append(r.seen, Exchange{
+			IfNoneMatch: resp.Request.Header.Get("If-None-Match"), ETag: resp.Header.Get("ETag"), Status: resp.StatusCode,
+		})
+		return nil
+	}
+	r.Server = httptest.NewServer(proxy)
+	tb.Cleanup(r.Close)
+	return r
+}
+
+// Since returns the exchanges after the first n.
+func (r *Recorder) Since(n int) []Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.seen[n:])
+}
+
+// Count is how many exchanges passed.
+func (r *Recorder) Count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.seen)
 }
