@@ -108,6 +108,13 @@ func appendWords(out []Entity, text string, from, to int) []Entity {
 		} else {
 			e, ok = mentionAt(text[:to], i)
 		}
+		// Cut short by an address glued to it ("#tagHttps://…"), it
+		// would end inside a word: then it is no tag or mention.
+		if ok && e.End == to && to < len(text) {
+			if r, _ := utf8.DecodeRuneInString(text[to:]); isWord(r) {
+				ok = false
+			}
+		}
 		if ok {
 			out = append(out, e)
 			i = e.End

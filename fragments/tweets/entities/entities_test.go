@@ -37,6 +37,7 @@ func TestTags(t *testing.T) {
 		{"emoji ends it", "#pizza🍕 🍕#pizza", []string{"pizza"}},
 		{"at most 100 characters", "#" + strings.Repeat("a", 100) + " #" + strings.Repeat("b", 101), []string{strings.Repeat("a", 100)}},
 		{"a line break ends it", "#one\n#two", []string{"one", "two"}},
+		{"an address glued to it", "#0Ahttps://0 #taghttps://x.org #ok https://y.org", []string{"ok"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,6 +64,7 @@ func TestMentions(t *testing.T) {
 		{"not inside an address", "https://mastodon.example/@ada", nil},
 		{"at sign alone", "@ @! @@", nil},
 		{"double at sign", "@@ada", []string{"ada"}},
+		{"an address glued to it", "@adahttps://x.org @bob https://y.org", []string{"bob"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
