@@ -141,17 +141,31 @@ func WaitCount(sel string, n int) chromedp.Action[chromedp.Void] {
 	return waitFor(fmt.Sprintf("%d of %s", n, sel), fmt.Sprintf(`document.querySelectorAll(%s).length === %d`, jsString(sel), n))
 }
 
-// Text returns the visible text of the first element matching sel.
+// Text returns the visible text of the first element matching sel (its
+// innerText; "" while it is not shown), waiting until one exists. The
+// element is found and read in one evaluation in the page: a fragment that
+// htmx swaps in again (the nav refreshing itself) between a lookup and a
+// read cannot make the read miss.
 func Text(tb testing.TB, ctx context.Context, sel string) string {
 	tb.Helper()
-	step, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	text, err := chromedp.Run(step, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		Screenshot(tb, ctx, "failure")
-		tb.Fatalf("browser: text of %s: %v", sel, err)
+	read := `(() => { const el = document.querySelector(` + jsString(sel) + `);
+		if (!el) return [];
+		return [el.offsetWidth || el.offsetHeight || el.getClientRects().length ? el.innerText : ""]; })()`
+	deadline := time.Now().Add(30 * time.Second)
+	var last error
+	for time.Now().Before(deadline) {
+		step, cancel := context.WithTimeout(ctx, 5*time.Second)
+		got, err := chromedp.Run(step, chromedp.Evaluate[[]string](read))
+		cancel()
+		if err == nil && len(got) == 1 {
+			return got[0]
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
 	}
-	return text
+	Screenshot(tb, ctx, "failure")
+	tb.Fatalf("browser: text of %s: none shown in 30 s (last error: %v)", sel, last)
+	return ""
 }
 
 // Eval evaluates a JavaScript expression and returns its value.
