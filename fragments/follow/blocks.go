@@ -143,6 +143,8 @@ func (g *Graph) Muted(ctx context.Context, viewerID string, limit int, cursor st
 	return g.ownList(ctx, viewerID, limit, cursor, g.store.Muted)
 }
 
+// ownList is a page of one of viewerID's own lists, its people looked up;
+// list serves anyone's lists the same way once it knows the person exists.
 func (g *Graph) ownList(ctx context.Context, viewerID string, limit int, cursor string,
 	ids func(context.Context, string, int, string) (IDPage, error)) (Page, error) {
 	page, err := ids(ctx, viewerID, clampLimit(limit), cursor)

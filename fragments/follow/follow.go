@@ -302,16 +302,7 @@ func (g *Graph) list(ctx context.Context, userID string, limit int, cursor strin
 	if _, err := g.User(ctx, userID); err != nil {
 		return Page{}, err
 	}
-	limit = clampLimit(limit)
-	page, err := ids(ctx, userID, limit, cursor)
-	if err != nil {
-		return Page{}, err
-	}
-	ps, err := g.resolve(ctx, page.IDs)
-	if err != nil {
-		return Page{}, err
-	}
-	return Page{People: ps, Next: page.Next}, nil
+	return g.ownList(ctx, userID, limit, cursor, ids)
 }
 
 func clampLimit(limit int) int {

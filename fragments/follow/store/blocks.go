@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"murmur/fragments/follow"
+	"murmur/fragments/internal/sqlite"
 )
 
 // Block records that blocker blocked blocked and, in the same
@@ -17,7 +18,7 @@ func (s *Store) Block(ctx context.Context, blocker, blocked string) (follow.Bloc
 	var r follow.BlockResult
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		res, err := s.ExecIn(ctx, tx, `INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (blocker_id, blocked_id) DO NOTHING`, id(blocker), id(blocked), time.Now().UnixMilli())
+			ON CONFLICT (blocker_id, blocked_id) DO NOTHING`, sqlite.ID(blocker), sqlite.ID(blocked), time.Now().UnixMilli())
 		if err != nil {
 			return err
 		}
@@ -30,7 +31,7 @@ func (s *Store) Block(ctx context.Context, blocker, blocked string) (follow.Bloc
 			from, to string
 			ended    *bool
 		}{{blocker, blocked, &r.EndedFollowing}, {blocked, blocker, &r.EndedFollower}} {
-			res, err := s.ExecIn(ctx, tx, `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, id(e.from), id(e.to))
+			res, err := s.ExecIn(ctx, tx, `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, sqlite.ID(e.from), sqlite.ID(e.to))
 			if err != nil {
 				return err
 			}
@@ -46,18 +47,18 @@ func (s *Store) Block(ctx context.Context, blocker, blocked string) (follow.Bloc
 
 // Unblock removes the block if it is there; the follows it ended stay ended.
 func (s *Store) Unblock(ctx context.Context, blocker, blocked string) (bool, error) {
-	return s.changed(ctx, `DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?`, id(blocker), id(blocked))
+	return s.changed(ctx, `DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?`, sqlite.ID(blocker), sqlite.ID(blocked))
 }
 
 // Mute records that muter muted muted, unless they had.
 func (s *Store) Mute(ctx context.Context, muter, muted string) (bool, error) {
 	return s.changed(ctx, `INSERT INTO mutes (muter_id, muted_id, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (muter_id, muted_id) DO NOTHING`, id(muter), id(muted), time.Now().UnixMilli())
+		ON CONFLICT (muter_id, muted_id) DO NOTHING`, sqlite.ID(muter), sqlite.ID(muted), time.Now().UnixMilli())
 }
 
 // Unmute removes the mute if it is there.
 func (s *Store) Unmute(ctx context.Context, muter, muted string) (bool, error) {
-	return s.changed(ctx, `DELETE FROM mutes WHERE muter_id = ? AND muted_id = ?`, id(muter), id(muted))
+	return s.changed(ctx, `DELETE FROM mutes WHERE muter_id = ? AND muted_id = ?`, sqlite.ID(muter), sqlite.ID(muted))
 }
 
 // Relation tells how userID stands with other: whether userID blocked
@@ -67,7 +68,7 @@ func (s *Store) Relation(ctx context.Context, userID, other string) (follow.Rela
 	err := s.QueryRow(ctx, `SELECT
 		EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ?1 AND blocked_id = ?2),
 		EXISTS (SELECT 1 FROM blocks WHERE blocker_id = ?2 AND blocked_id = ?1),
-		EXISTS (SELECT 1 FROM mutes WHERE muter_id = ?1 AND muted_id = ?2)`, id(userID), id(other)).
+		EXISTS (SELECT 1 FROM mutes WHERE muter_id = ?1 AND muted_id = ?2)`, sqlite.ID(userID), sqlite.ID(other)).
 		Scan(&r.Blocked, &r.BlockedBy, &r.Muted)
 	return r, err
 }
@@ -90,7 +91,7 @@ func (s *Store) listOf(ctx context.Context, table, listed, by, userID string, li
 		return follow.IDPage{}, err
 	}
 	rows, err := s.Query(ctx, `SELECT id, `+listed+` FROM `+table+`
-		WHERE `+by+` = ? AND id < ? ORDER BY id DESC LIMIT ?`, id(userID), before, limit+1)
+		WHERE `+by+` = ? AND id < ? ORDER BY id DESC LIMIT ?`, sqlite.ID(userID), before, limit+1)
 	if err != nil {
 		return follow.IDPage{}, err
 	}

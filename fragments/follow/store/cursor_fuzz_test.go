@@ -6,6 +6,7 @@ import (
 
 	"murmur/fragments/follow"
 	"murmur/fragments/internal/fault"
+	"murmur/fragments/internal/sqlite"
 	"murmur/fragments/internal/testkit"
 )
 
@@ -37,8 +38,8 @@ func FuzzCursor(f *testing.F) {
 		if follow.ValidID(c) != ok {
 			t.Fatalf("ValidID(%q) = %v, want %v", c, !ok, ok)
 		}
-		if ok && id(c) != want {
-			t.Fatalf("the store reads user id %q as %d", c, id(c))
+		if ok && sqlite.ID(c) != want {
+			t.Fatalf("the store reads user id %q as %d", c, sqlite.ID(c))
 		}
 	})
 }

@@ -24,7 +24,7 @@ func (s *Store) ImportFollows(ctx context.Context, edges []follow.Edge) (int, er
 		}
 		defer stmt.Close()
 		for _, e := range edges {
-			from, to := id(e.FollowerID), id(e.FolloweeID)
+			from, to := sqlite.ID(e.FollowerID), sqlite.ID(e.FolloweeID)
 			if from == 0 || to == 0 || from == to {
 				return fault.New(fault.Invalid, "%s cannot follow %s.", e.FollowerID, e.FolloweeID)
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"murmur/fragments/follow"
+	"murmur/fragments/internal/sqlite"
 )
 
 // eraseSteps are what the graph keeps of a person, each removed by one
@@ -31,7 +32,7 @@ func (s *Store) EraseUser(ctx context.Context, userID string) (int64, error) {
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		total = 0
 		for _, q := range eraseSteps {
-			res, err := tx.ExecContext(ctx, q, id(userID))
+			res, err := tx.ExecContext(ctx, q, sqlite.ID(userID))
 			if err != nil {
 				return err
 			}
@@ -51,7 +52,7 @@ func (s *Store) EraseUser(ctx context.Context, userID string) (int64, error) {
 // first, with when.
 func (s *Store) Export(ctx context.Context, userID string) (follow.Export, error) {
 	read := func(query string) ([]follow.ExportedEdge, error) {
-		rows, err := s.DB.QueryContext(ctx, query, id(userID))
+		rows, err := s.DB.QueryContext(ctx, query, sqlite.ID(userID))
 		if err != nil {
 			return nil, err
 		}

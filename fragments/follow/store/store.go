@@ -30,29 +30,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return sqlite.OpenStore(ctx, path, migrations, func(db sqlite.Store) *Store { return &Store{db} })
 }
 
-// id reads a user id the domain has checked; a malformed one reads as 0,
-// which no row holds.
-func id(s string) int64 {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0
-	}
-	return n
-}
-
-// idList encodes ids as a JSON array for json_each, so one statement takes
-// any number of them without building placeholders.
-func idList(ids []string) string {
-	ns := make([]int64, 0, len(ids))
-	for _, s := range ids {
-		if n := id(s); n > 0 {
-			ns = append(ns, n)
-		}
-	}
-	b, _ := json.Marshal(ns)
-	return string(b)
-}
-
 // Follow adds the edge unless it is there. The trigger in the same statement
 // updates both people's counts. Follows arriving together share a
 // transaction (sqlite.Store.Write).
@@ -62,12 +39,12 @@ func (s *Store) Follow(ctx context.Context, followerID, followeeID string) (bool
 	return s.changed(ctx, `INSERT INTO follows (follower_id, followee_id, created_at) SELECT ?1, ?2, ?3
 		 WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE (blocker_id = ?1 AND blocked_id = ?2) OR (blocker_id = ?2 AND blocked_id = ?1))
 		 ON CONFLICT (follower_id, followee_id) DO NOTHING`,
-		id(followerID), id(followeeID), time.Now().UnixMilli())
+		sqlite.ID(followerID), sqlite.ID(followeeID), time.Now().UnixMilli())
 }
 
 // Unfollow removes the edge if it is there.
 func (s *Store) Unfollow(ctx context.Context, followerID, followeeID string) (bool, error) {
-	return s.changed(ctx, `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, id(followerID), id(followeeID))
+	return s.changed(ctx, `DELETE FROM follows WHERE follower_id = ? AND followee_id = ?`, sqlite.ID(followerID), sqlite.ID(followeeID))
 }
 
 // changed runs one writing statement on the edges and tells whether it
@@ -91,7 +68,7 @@ func (s *Store) changed(ctx context.Context, query string, args ...any) (bool, e
 // the graph has never seen).
 func (s *Store) Counts(ctx context.Context, userID string) (follow.Counts, error) {
 	var c follow.Counts
-	err := s.QueryRow(ctx, `SELECT followers, following FROM counts WHERE user_id = ?`, id(userID)).
+	err := s.QueryRow(ctx, `SELECT followers, following FROM counts WHERE user_id = ?`, sqlite.ID(userID)).
 		Scan(&c.Followers, &c.Following)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = nil
@@ -106,7 +83,7 @@ func (s *Store) FollowedAmong(ctx context.Context, followerID string, ids []stri
 		return out, nil
 	}
 	rows, err := s.Query(ctx, `SELECT followee_id FROM follows
-		WHERE follower_id = ? AND followee_id IN (SELECT value FROM json_each(?))`, id(followerID), idList(ids))
+		WHERE follower_id = ? AND followee_id IN (SELECT value FROM json_each(?))`, sqlite.ID(followerID), sqlite.IDList(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +168,7 @@ func (s *Store) FollowingIDs(ctx context.Context, userID string, limit int, curs
 // primary-key lookup, 0 for someone who has never followed anyone.
 func (s *Store) FollowingVersion(ctx context.Context, userID string) (follow.FollowingVersion, error) {
 	var v int64
-	err := s.QueryRow(ctx, `SELECT version FROM following_versions WHERE user_id = ?`, id(userID)).Scan(&v)
+	err := s.QueryRow(ctx, `SELECT version FROM following_versions WHERE user_id = ?`, sqlite.ID(userID)).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -233,7 +210,7 @@ func (s *Store) page(ctx context.Context, listed, by, filter, version, hidden, u
 		SELECT json_group_array(user ORDER BY id DESC), coalesce(min(id), 0),
 			EXISTS (SELECT 1 FROM follows WHERE `+by+` = ?1 AND id < (SELECT min(id) FROM p)`+filter+`),
 			`+version+`, `+hidden+`
-		FROM p`, id(userID), before, limit).Scan(&list, &last, &more, &v, &hide)
+		FROM p`, sqlite.ID(userID), before, limit).Scan(&list, &last, &more, &v, &hide)
 	if err != nil {
 		return follow.IDPage{}, 0, err
 	}
@@ -285,7 +262,7 @@ func (s *Store) FollowedByFollowees(ctx context.Context, userID string, limit in
 		  AND f2.followee_id NOT IN (SELECT value FROM json_each(?2))
 		GROUP BY f2.followee_id
 		ORDER BY COUNT(*) DESC, MAX(c.followers) DESC, f2.followee_id
-		LIMIT ?3`, id(userID), idList(skip), limit, suggestFrom)
+		LIMIT ?3`, sqlite.ID(userID), sqlite.IDList(skip), limit, suggestFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +284,7 @@ func (s *Store) MostFollowed(ctx context.Context, userID string, limit int, skip
 		  AND NOT EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = ?1 AND m.followee_id = c.user_id)
 		  AND c.user_id NOT IN (SELECT value FROM json_each(?2))
 		ORDER BY c.followers DESC, c.user_id
-		LIMIT ?3`, id(userID), idList(skip), limit)
+		LIMIT ?3`, sqlite.ID(userID), sqlite.IDList(skip), limit)
 	if err != nil {
 		return nil, err
 	}

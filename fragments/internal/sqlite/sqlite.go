@@ -5,6 +5,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -231,4 +233,29 @@ func refusedWrite(ctx context.Context, err error) error {
 		return fault.Wrap(fault.Unavailable, err, RefusedWriteMessage)
 	}
 	return err
+}
+
+// ID is a user or row id as the stores keep it: the decimal string's
+// number, 0 for anything that is not a positive decimal number (which
+// matches no row).
+func ID(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// IDList encodes ids (as ID reads them, those that are none left out) as a
+// JSON array for json_each, so one statement takes any number of them
+// without building placeholders.
+func IDList(ids []string) string {
+	ns := make([]int64, 0, len(ids))
+	for _, s := range ids {
+		if n := ID(s); n > 0 {
+			ns = append(ns, n)
+		}
+	}
+	b, _ := json.Marshal(ns)
+	return string(b)
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"time"
@@ -26,15 +25,6 @@ var _ notifications.Store = (*Store)(nil)
 // Open opens the SQLite file at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
 	return sqlite.OpenStore(ctx, path, migrations, func(db sqlite.Store) *Store { return &Store{db} })
-}
-
-// id reads a decimal id; anything else reads as 0, which no row holds.
-func id(s string) int64 {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0
-	}
-	return n
 }
 
 // Apply makes one entry's change in one transaction with the record that
@@ -60,13 +50,13 @@ func (s *Store) Apply(ctx context.Context, topic, entryID string, c notification
 		}
 		applied = true
 		for _, f := range c.Add {
-			r, a := id(f.RecipientID), id(f.ActorID)
+			r, a := sqlite.ID(f.RecipientID), sqlite.ID(f.ActorID)
 			if r == 0 || a == 0 || r == a {
 				continue // nothing for what I did myself
 			}
 			res, err := tx.ExecContext(ctx,
 				`INSERT INTO notifications (recipient_id, kind, actor_id, tweet_id, created_at) VALUES (?, ?, ?, ?, ?)
-				 ON CONFLICT DO NOTHING`, r, string(f.Kind), a, id(f.TweetID), c.At.UnixMilli())
+				 ON CONFLICT DO NOTHING`, r, string(f.Kind), a, sqlite.ID(f.TweetID), c.At.UnixMilli())
 			if err != nil {
 				return err
 			}
@@ -75,10 +65,10 @@ func (s *Store) Apply(ctx context.Context, topic, entryID string, c notification
 			}
 		}
 		for _, f := range c.Remove {
-			r := id(f.RecipientID)
+			r := sqlite.ID(f.RecipientID)
 			res, err := tx.ExecContext(ctx,
 				`DELETE FROM notifications WHERE recipient_id = ? AND kind = ? AND actor_id = ? AND tweet_id = ?`,
-				r, string(f.Kind), id(f.ActorID), id(f.TweetID))
+				r, string(f.Kind), sqlite.ID(f.ActorID), sqlite.ID(f.TweetID))
 			if err != nil {
 				return err
 			}
@@ -101,12 +91,12 @@ func (s *Store) Apply(ctx context.Context, topic, entryID string, c notification
 			}
 			return rows.Err()
 		}
-		if t := id(c.TweetGone); t != 0 {
+		if t := sqlite.ID(c.TweetGone); t != 0 {
 			if err := removed(`DELETE FROM notifications WHERE tweet_id = ? RETURNING recipient_id`, t); err != nil {
 				return err
 			}
 		}
-		if u := id(c.UserGone); u != 0 {
+		if u := sqlite.ID(c.UserGone); u != 0 {
 			if err := removed(`DELETE FROM notifications WHERE recipient_id = ?1 OR actor_id = ?1 RETURNING recipient_id`, u); err != nil {
 				return err
 			}
@@ -122,31 +112,19 @@ func (s *Store) Apply(ctx context.Context, topic, entryID string, c notification
 	return recipients, applied, nil
 }
 
-// idList encodes user ids as a JSON array of numbers for json_each.
-func idList(ids []string) string {
-	ns := make([]int64, 0, len(ids))
-	for _, s := range ids {
-		if n := id(s); n > 0 {
-			ns = append(ns, n)
-		}
-	}
-	b, _ := json.Marshal(ns)
-	return string(b)
-}
-
 // List reads a page, newest first, and tells each item whether it is read.
 // Notifications by someone in hidden are left out.
 func (s *Store) List(ctx context.Context, recipientID string, limit int, cursor string, hidden []string) ([]notifications.Notification, string, error) {
 	before := int64(1<<63 - 1)
 	if cursor != "" {
-		before = id(cursor)
+		before = sqlite.ID(cursor)
 	}
 	rows, err := s.Query(ctx,
 		`SELECT n.id, n.kind, n.actor_id, n.tweet_id, n.created_at, n.id <= COALESCE(m.up_to, 0)
 		 FROM notifications n LEFT JOIN read_marks m ON m.recipient_id = n.recipient_id
 		 WHERE n.recipient_id = ? AND n.id < ? AND n.actor_id NOT IN (SELECT value FROM json_each(?))
 		 ORDER BY n.id DESC LIMIT ?`,
-		id(recipientID), before, idList(hidden), limit+1)
+		sqlite.ID(recipientID), before, sqlite.IDList(hidden), limit+1)
 	if err != nil {
 		return nil, "", err
 	}
@@ -189,7 +167,7 @@ func (s *Store) Unread(ctx context.Context, recipientID string, hidden []string)
 		`SELECT count(*) FROM notifications
 		 WHERE recipient_id = ?1 AND id > COALESCE((SELECT up_to FROM read_marks WHERE recipient_id = ?1), 0)
 		   AND actor_id NOT IN (SELECT value FROM json_each(?2))`,
-		id(recipientID), idList(hidden)).Scan(&n)
+		sqlite.ID(recipientID), sqlite.IDList(hidden)).Scan(&n)
 	return n, err
 }
 
@@ -198,7 +176,7 @@ func (s *Store) MarkRead(ctx context.Context, recipientID, upTo string) error {
 	_, err := s.Exec(ctx,
 		`INSERT INTO read_marks (recipient_id, up_to) VALUES (?, ?)
 		 ON CONFLICT (recipient_id) DO UPDATE SET up_to = max(up_to, excluded.up_to)`,
-		id(recipientID), id(upTo))
+		sqlite.ID(recipientID), sqlite.ID(upTo))
 	return err
 }
 
