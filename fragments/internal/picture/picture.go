@@ -263,8 +263,25 @@ func gifFrames(data []byte) (frames int, err error) {
 				return 0, errNotImage
 			}
 			return frames, nil
-		case 0x21: // extension: label, then sub-blocks
+		case 0x21: // extension: label, a fixed part, then sub-blocks
+			if p+1 >= len(data) {
+				return frames, errDamaged
+			}
+			label := data[p+1]
 			p += 2
+			// The fixed part as image/gif reads it: a plain text extension's
+			// 13 bytes, an application extension's length-prefixed header
+			// (a header of length 0 is followed by sub-blocks all the same).
+			// Read otherwise, the two could disagree on where frames start.
+			switch label {
+			case 0x01:
+				p += 13
+			case 0xff:
+				if p >= len(data) {
+					return frames, errDamaged
+				}
+				p += 1 + int(data[p])
+			}
 			if !skipSubBlocks() {
 				return frames, errDamaged
 			}
