@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -314,4 +316,40 @@ func (w *PolicyWatch) Check(tb testing.TB, tab context.Context, where string) {
 		tb.Errorf("%s: %d refusal(s) or script error(s):\n  %s", where, len(w.problems), strings.Join(w.problems, "\n  "))
 	}
 	w.problems = nil
+}
+
+// HoldBack makes the tab's requests for URLs matching pattern (a Fetch
+// pattern, "*" any run of characters) wait for d before they go out, for
+// the rest of the test: a script that arrives late, as on a slow network.
+func HoldBack(tb testing.TB, tab context.Context, pattern string, d time.Duration) {
+	tb.Helper()
+	err := chromedp.Listen(tab, func(ev any) {
+		e, ok := ev.(*fetch.EventRequestPaused)
+		if !ok {
+			return
+		}
+		go func() {
+			time.Sleep(d)
+			// The tab may be gone by then; nothing is left to let through.
+			_ = chromedp.Do(tab, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+				_, err := cdp.Call(ctx, t, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+				return err
+			}))
+		}()
+	})
+	if err != nil {
+		tb.Fatalf("hold back %s: %v", pattern, err)
+	}
+	// Every request goes out, none is answered from the browser's cache
+	// (which would not be held back).
+	Run(tb, tab, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, t, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}})
+		return err
+	}))
 }

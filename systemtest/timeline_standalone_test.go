@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -82,4 +83,38 @@ func TestJourneyStandaloneTimelineCardsWork(t *testing.T) {
 	// wait for the stylesheet, then fail if it never came.
 	Run(t, tab, waitFor("the forwarded tweets page's common stylesheet",
 		`document.styleSheets.length > 0 && document.styleSheets[0].cssRules.length >= 20`))
+}
+
+// A page's live socket opens however late the socket extension's script
+// arrives, on the shell's home page and on the timeline's own: htmx must
+// not read the page before the extension is in place.
+func TestJourneyLiveSocketOpensWhenItsScriptIsLate(t *testing.T) {
+	s := MustStack(t)
+	ann := NewClient(s.URL())
+	ann.MustSignUp(t, "ann", "password-ann", "Ann")
+
+	tab := MustBrowser(t)
+	MustWatchPolicy(t, tab) // notes which sockets open
+	Run(t, tab, chromedp.Navigate(s.URL()+"/"))
+	signUpInBrowser(t, tab, "beau", "Beau", "password-beau")
+	Run(t, tab,
+		chromedp.Navigate(s.URL()+"/u/ann"),
+		chromedp.WaitVisible(chromedp.CSS(".follow-card button.follow-button")),
+		chromedp.Click(chromedp.CSS(".follow-card button.follow-button")),
+		WaitCount(".follow-card button.follow-button[aria-pressed=true]", 1),
+	)
+	HoldBack(t, tab, "*hx-ws*", 1500*time.Millisecond)
+	for _, page := range []struct{ name, url string }{
+		{"the timeline on its own", s.ServiceURL("timeline") + "/timeline/"},
+		{"the shell's home", s.URL() + "/"},
+	} {
+		Run(t, tab,
+			chromedp.Navigate(page.url),
+			chromedp.WaitVisible(chromedp.CSS("#timeline-items")),
+			waitFor("the live socket to open on "+page.name, socketOpen("timeline-live")),
+		)
+		text := "live despite a late script on " + page.name
+		mustTweet(t, ann, text)
+		Run(t, tab, WaitText("#timeline-items", text))
+	}
 }
