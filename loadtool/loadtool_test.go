@@ -55,7 +55,8 @@ func TestSmokeRun(t *testing.T) {
 	for _, want := range []string{"home page, heavy", "home page, light", "timeline API recent, heavy", "timeline API popular, heavy",
 		"timeline API recent, light", "timeline API popular, light", "timeline API recent, huge", "timeline API popular, huge", "user page /u/<handle>", "people search", "post a tweet",
 		"like a tweet", "follow someone", "limit: nginx, static page of the home page's size",
-		"limit: nginx, home page's SSI slots from trivial Go handlers", "limit: nginx, API answer proxied from a trivial Go handler"} {
+		"limit: nginx, home page's SSI slots from trivial Go handlers", "limit: nginx, API answer proxied from a trivial Go handler",
+		"limit: nginx, the heavy home page from Go handlers answering its fragments as kept bytes"} {
 		if !modes[want]["closed"] || !modes[want]["open"] {
 			t.Errorf("scenario %q ran %v; want a closed-loop and an open-loop phase", want, modes[want])
 		}

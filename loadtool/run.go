@@ -49,7 +49,7 @@ func Run(ctx context.Context, s *stack.Stack, cfg Config, dir string) (*Report, 
 	}
 	rep.HomeBytes, rep.HomeOnce = len(home), took
 
-	limits, err := startLimitShell(ctx, dir, home)
+	limits, err := startLimitShell(ctx, dir, home, newKeptFragments(s, tokens[pop.Heavy.ID]))
 	if err != nil {
 		return rep, fmt.Errorf("limit shell: %w", err)
 	}
