@@ -47,6 +47,9 @@ type Result struct {
 	// Latency holds the latency of every answer, in microseconds; open-loop
 	// latencies count from the scheduled send time.
 	Latency *hdrhistogram.Histogram
+	// CPU is the CPU time each part of the system used while a closed loop
+	// was measured (partCPU), when it was.
+	CPU map[string]time.Duration
 }
 
 // Throughput is successful answers per second.

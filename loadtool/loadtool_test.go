@@ -3,6 +3,7 @@ package loadtool_test
 import (
 	"context"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,27 @@ func TestSmokeRun(t *testing.T) {
 		if !modes[want]["closed"] || !modes[want]["open"] {
 			t.Errorf("scenario %q ran %v; want a closed-loop and an open-loop phase", want, modes[want])
 		}
+	}
+	// The CPU each part used: the page's parts worked, and no more time was
+	// counted than the machine had.
+	for _, r := range rep.Results {
+		if r.Scenario != "home page, heavy" || r.Mode != "closed" {
+			continue
+		}
+		var all time.Duration
+		for _, d := range r.CPU {
+			all += d
+		}
+		if r.CPU["nginx"] <= 0 || r.CPU["timeline"] <= 0 || r.CPU["tweets"] <= 0 {
+			t.Errorf("CPU during the heavy home page = %v; want time for nginx, timeline and tweets", r.CPU)
+		}
+		// Each process's time is counted in ticks of 10 ms, at both ends.
+		if capacity := time.Duration(runtime.NumCPU())*cfg.Duration + time.Duration(len(r.CPU))*30*time.Millisecond; all > capacity {
+			t.Errorf("CPU during the heavy home page adds up to %s, more than the machine's %s in the phase: %v", all, capacity, r.CPU)
+		}
+	}
+	if !strings.Contains(md.String(), "CPU per answer while each closed loop was measured") {
+		t.Errorf("the report lacks the CPU per answer:\n%s", md.String())
 	}
 	if l := rep.Live; l == nil || l.Connected != cfg.Sockets || l.Received != l.Expected || l.Expected != cfg.Sockets*cfg.LivePosts {
 		t.Errorf("live = %+v; want %d sockets each receiving %d posts", l, cfg.Sockets, cfg.LivePosts)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,6 +119,7 @@ func (r *Report) Markdown(w io.Writer) {
 		fmt.Fprintf(w, "\nLive delivery: %s of %s deliveries received (from each POST's answer to the client's read); %s of %s sockets opened in %.1f s; the timeline's resident memory grew %.1f KiB per idle socket.\n",
 			num(l.Received), num(l.Expected), num(l.Connected), num(l.Sockets), l.ConnectTook.Seconds(), l.RSSPerSocket/1024)
 	}
+	r.cpuTable(w)
 	var errs []string
 	for _, res := range r.Results {
 		if res.FirstError != "" {
@@ -156,3 +158,40 @@ func ms(d time.Duration) string {
 func num(n int) string { return english.Sprintf("%d", n) }
 
 var english = message.NewPrinter(language.English)
+
+// cpuTable writes what each part spent per answer during each closed loop.
+func (r *Report) cpuTable(w io.Writer) {
+	seen := map[string]bool{}
+	var parts []string
+	for _, res := range r.Results {
+		for name := range res.CPU {
+			if !seen[name] && name != cpuLoadTool && name != cpuRest {
+				seen[name] = true
+				parts = append(parts, name)
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return
+	}
+	slices.Sort(parts)
+	parts = append(parts, cpuLoadTool, cpuRest)
+	fmt.Fprintf(w, "\nCPU per answer while each closed loop was measured, in µs (from /proc: each part with its children; %q is the load generator and the launcher reading every part's log; %q is the machine's busy time no process was charged with):\n\n", cpuLoadTool, cpuRest)
+	fmt.Fprintf(w, "| scenario | %s | all |\n|---|%s--:|\n", strings.Join(parts, " | "), strings.Repeat("--:|", len(parts)))
+	for _, res := range r.Results {
+		if res.CPU == nil || res.OK == 0 {
+			continue
+		}
+		var all time.Duration
+		cells := make([]string, len(parts))
+		for i, name := range parts {
+			all += res.CPU[name]
+			cells[i] = perAnswer(res.CPU[name], res.OK)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s |\n", res.Scenario, strings.Join(cells, " | "), perAnswer(all, res.OK))
+	}
+}
+
+func perAnswer(d time.Duration, answers int64) string {
+	return num(int(float64(d.Microseconds())/float64(answers) + 0.5))
+}

@@ -58,16 +58,23 @@ func Run(ctx context.Context, s *stack.Stack, cfg Config, dir string) (*Report, 
 	if err != nil {
 		return rep, err
 	}
-	all := append(limits.scenarios(len(home)), chosen...)
-	for _, sc := range all {
+	limitScenarios := limits.scenarios(len(home))
+	all := append(limitScenarios, chosen...)
+	for i, sc := range all {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
 		rep.Limits[sc.Name] = sc.Limit
 		cfg.progress("run: %s, closed-loop at %d connections for %s", sc.Name, cfg.Connections, cfg.Duration)
 		stop := takeProfiles(ctx, s, cfg, sc.Name)
+		measured := s
+		if i < len(limitScenarios) {
+			measured = limits.stack // the limits' own nginx
+		}
+		cpu := partCPU(ctx, measured, cfg.Warmup, cfg.Duration)
 		closed := Closed(ctx, sc, cfg.Connections, cfg.Warmup, cfg.Duration, cfg.MaxRequests)
 		stop()
+		closed.CPU = cpu()
 		cfg.progress("     %.0f answers/s, p99 %s, %d errors", closed.Throughput(), ms(closed.Percentile(99)), closed.Errors)
 		rate := sc.Rate * cfg.RateScale
 		cfg.progress("run: %s, open-loop at %.0f/s for %s", sc.Name, rate, cfg.Duration)
