@@ -40,6 +40,7 @@ const trivialFragment = `<div class="card">trivial fragment</div>`
 type limitShell struct {
 	stack   *stack.Stack
 	backend *http.Server
+	kept    *keptFragments
 	URL     string
 }
 
@@ -89,12 +90,13 @@ func startLimitShell(ctx context.Context, dir string, homePage []byte, kept *kep
 		backend.Close()
 		return nil, err
 	}
-	return &limitShell{stack: s, backend: backend, URL: s.URL()}, nil
+	return &limitShell{stack: s, backend: backend, kept: kept, URL: s.URL()}, nil
 }
 
 func (l *limitShell) Stop() {
 	l.stack.Stop()
 	l.backend.Close()
+	l.kept.client.CloseIdleConnections()
 }
 
 // keptFragments answers each fragment the heavy reader's home page
