@@ -13,6 +13,13 @@ import (
 	"murmur/systemtest"
 )
 
+// TestMain removes the services' binaries the smoke run built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	systemtest.RemoveBuilds()
+	os.Exit(code)
+}
+
 // TestSmokeRun runs the whole tool at a tiny size against a private murmur,
 // so it cannot rot: every scenario answers, without a single error, every
 // live delivery arrives, and every service gives a CPU profile. No timing

@@ -38,6 +38,16 @@ func moduleRoot() (string, error) {
 // tweets searches with SQLite's FTS5, compiled in only with sqlite_fts5.
 const buildTags = "sqlite_fts5"
 
+// RemoveBuilds removes the services' binaries this test binary built (a
+// quarter of a gigabyte in a temporary folder of its own): every test
+// binary that starts stacks calls it from its TestMain once its tests are
+// done, or each run would leave its copy behind.
+func RemoveBuilds() {
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+}
+
 // buildServices compiles every service, and the murmur launcher, once per
 // test binary.
 func buildServices() (string, error) {
