@@ -29,10 +29,11 @@ func partCPU(ctx context.Context, s *stack.Stack, warmup, d time.Duration) func(
 	done := make(chan map[string]time.Duration, 1)
 	go func() {
 		sample := func() map[string]int64 {
-			m := map[string]int64{cpuLoadTool: treeTicks(os.Getpid(), false), cpuRest: machineTicks()}
+			// The load tool's own time alone: its children are the parts.
+			m := map[string]int64{cpuLoadTool: procTicks(os.Getpid()), cpuRest: machineTicks()}
 			for _, p := range s.Processes {
 				if pid := p.Pid(); pid > 0 {
-					m[p.Name] = treeTicks(pid, true)
+					m[p.Name] = overTree(pid, procTicks)
 				}
 			}
 			return m
@@ -70,22 +71,6 @@ func partCPU(ctx context.Context, s *stack.Stack, warmup, d time.Duration) func(
 }
 
 func ticks(n int64) time.Duration { return time.Duration(n) * time.Second / ticksPerSecond }
-
-// treeTicks is the user and system time of a process, and of its children
-// (direct ones, such as nginx's workers) when children is set.
-func treeTicks(pid int, children bool) int64 {
-	total := procTicks(pid)
-	if !children {
-		return total
-	}
-	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-	for _, f := range strings.Fields(string(data)) {
-		if child, err := strconv.Atoi(f); err == nil {
-			total += procTicks(child)
-		}
-	}
-	return total
-}
 
 // procTicks reads utime and stime from /proc/<pid>/stat (fields 14 and
 // 15; the command name before them may hold spaces, so fields count from

@@ -209,12 +209,15 @@ func rss(pid int) int64 {
 
 // treeRSS is the resident memory of a process and its children (nginx's
 // workers), in bytes.
-func treeRSS(pid int) int64 {
-	total := rss(pid)
+func treeRSS(pid int) int64 { return overTree(pid, rss) }
+
+// overTree sums what of reads of a process and of its direct children.
+func overTree(pid int, of func(int) int64) int64 {
+	total := of(pid)
 	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
 	for _, f := range strings.Fields(string(data)) {
 		if child, err := strconv.Atoi(f); err == nil {
-			total += rss(child)
+			total += of(child)
 		}
 	}
 	return total
