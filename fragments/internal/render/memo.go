@@ -1,10 +1,11 @@
 package render
 
 import (
-	"bytes"
 	"html/template"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+
+	"murmur/fragments/layout"
 )
 
 // Memo keeps what one template rendered, by a key that holds everything the
@@ -35,11 +36,10 @@ func (m *Memo[K]) HTML(key K, data any) (template.HTML, error) {
 	if h, ok := m.kept.Get(key); ok {
 		return h, nil
 	}
-	var buf bytes.Buffer
-	if err := m.tmpl.ExecuteTemplate(&buf, m.name, data); err != nil {
+	h, err := layout.Execute(m.tmpl, m.name, data)
+	if err != nil {
 		return "", err
 	}
-	h := template.HTML(buf.String())
 	m.kept.Add(key, h)
 	return h, nil
 }

@@ -33,14 +33,22 @@ func HTML(c *gin.Context, status int, t *template.Template, name string, data an
 		buf.Reset()
 		buf.WriteString(`<div class="problem" role="alert">Something went wrong on our side.</div>`)
 	}
-	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	answer(c, status)
+	c.Writer.Write(buf.Bytes())
 }
 
 // Write answers HTML rendered before (by a Memo, say) as the whole response.
 func Write(c *gin.Context, status int, h template.HTML) {
+	answer(c, status)
+	c.Writer.WriteString(string(h))
+}
+
+// answer starts an HTML response, never kept by a cache (a fragment shows
+// its viewer's state).
+func answer(c *gin.Context, status int) {
 	c.Header("Cache-Control", "no-store")
-	c.Data(status, "text/html; charset=utf-8", []byte(h))
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Status(status)
 }
 
 // buffers are HTML's buffers.
